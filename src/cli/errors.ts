@@ -1,0 +1,12 @@
+import { ConfigError, formatIssue } from "../config/issues.js";
+
+/** How an error reads for a person on stderr. */
+export function describeError(error: unknown, _color: boolean): string {
+  if (error instanceof ConfigError) {
+    const count = error.issues.length;
+    return [...error.issues.map(formatIssue), `${count} problem${count === 1 ? "" : "s"} found.`].join("\n");
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const debug = process.env.WXCONF_DEBUG && error instanceof Error && error.stack ? `\n${error.stack}` : "";
+  return `Error: ${message}${debug}`;
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// The command-line program. Each command's module is imported only when that command runs, so that
+// `wxconf --version` and `wxconf validate` do not pay for the HTTP client and the planner.
+import { Command, Option } from "commander";
+import { DEFAULT_CONFIG_FILE } from "../config/defaults.js";
+import { VERSION } from "../version.js";
+import { processConsole, type Console } from "./console.js";
+import { describeError } from "./errors.js";
+import { EXIT, type ExitCode } from "./exit-codes.js";
+
+type Action<O> = (options: O, out: Console) => ExitCode | Promise<ExitCode>;
+
+async function run<O extends { color?: boolean }>(options: O, action: () => Promise<Action<O>>): Promise<void> {
+  const out = processConsole({ color: options.color !== false });
+  try {
+    process.exitCode = await (await action())(options, out);
+  } catch (error) {
+    out.error(describeError(error, out.colorErr));
+    process.exitCode = EXIT.error;
+  }
+}
+
+const configOption = () => new Option("-c, --config <file>", "the configuration file").default(DEFAULT_CONFIG_FILE);
+
+const program = new Command("wxconf")
+  .description("Manage a WeChat Official Account's menus, tags and template bindings as code.")
+  .version(VERSION, "-V, --version")
+  .showHelpAfterError("(run 'wxconf --help' for usage)");
+
+program
+  .command("validate")
+  .description("check a configuration file offline (no network call); exit 0 valid, 1 invalid")
+  .addOption(configOption())
+  .option("--no-color", "do not colour the output")
+  .action((options) => run(options, async () => (await import("./validate.js")).runValidate));
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`${String(error)}\n`);
+  process.exitCode = EXIT.error;
+});

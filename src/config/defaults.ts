@@ -1,0 +1,1 @@
+export const DEFAULT_CONFIG_FILE = "wxconf.yaml";

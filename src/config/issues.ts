@@ -1,0 +1,24 @@
+/** One problem in a configuration file, at the node it is about. */
+export interface ConfigIssue {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+}
+
+/** `FILE:LINE:COL: message`; a problem with the file as a whole (line 0) is `FILE: message`. */
+export function formatIssue(issue: ConfigIssue): string {
+  return issue.line > 0 ? `${issue.file}:${issue.line}:${issue.col}: ${issue.message}` : `${issue.file}: ${issue.message}`;
+}
+
+/** Thrown when a configuration file cannot be used; carries every problem found, in file order. */
+export class ConfigError extends Error {
+  constructor(readonly issues: ConfigIssue[]) {
+    super(issues.map(formatIssue).join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+export function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
+  return [...issues].sort((a, b) => a.line - b.line || a.col - b.col);
+}

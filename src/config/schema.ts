@@ -1,0 +1,154 @@
+import { readFileSync } from "node:fs";
+import type { ErrorObject } from "ajv";
+import { REMOVED_MATCHRULE_FIELDS } from "../wechat/rules.js";
+import type { Path } from "./document.js";
+import validateSchema from "./schema-validator.generated.js";
+import { closest } from "./suggest.js";
+
+export interface SchemaProblem {
+  path: Path;
+  at: "key" | "value";
+  message: string;
+}
+
+type JsonSchema = { [key: string]: unknown };
+type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+export const SCHEMA_URL = new URL("../../schemas/wxconf.schema.json", import.meta.url);
+
+/** The schema itself is read only to explain an unknown key (which keys are allowed there). */
+let rawSchema: JsonSchema | undefined;
+const schemaJson = (): JsonSchema => (rawSchema ??= JSON.parse(readFileSync(SCHEMA_URL, "utf8")) as JsonSchema);
+
+/** Checks the file's shape against schemas/wxconf.schema.json; one problem per offending node. */
+export function checkSchema(data: unknown): SchemaProblem[] {
+  const validate = validateSchema as Validator;
+  if (validate(data)) return [];
+  const problems = (validate.errors ?? []).flatMap((error) => describe(error));
+  return dedupe(problems);
+}
+
+function dedupe(problems: SchemaProblem[]): SchemaProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = `${problem.path.join("/")}|${problem.at}|${problem.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function pathOf(instancePath: string): Path {
+  if (instancePath === "") return [];
+  return instancePath
+    .slice(1)
+    .split("/")
+    .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+}
+
+function fieldName(path: Path): string {
+  const last = path[path.length - 1];
+  return typeof last === "number" ? `item ${last + 1} of '${String(path[path.length - 2])}'` : `'${String(last ?? "the file")}'`;
+}
+
+function describe(error: ErrorObject): SchemaProblem[] {
+  // propertyNames failures are reported, with a better message, by bindingNameProblems.
+  if (error.propertyName !== undefined) return [];
+  const path = pathOf(error.instancePath);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "additionalProperties":
+      return unknownKey(path, String(params.additionalProperty), error.schemaPath);
+    case "required":
+      return [{ path, at: "value", message: `${path.length ? fieldName(path) : "the file"} is missing required field '${String(params.missingProperty)}'` }];
+    case "type":
+      return [{ path, at: "value", message: typeMessage(path, String(params.type)) }];
+    case "const":
+      return [{ path, at: "value", message: `${fieldName(path)} must be ${JSON.stringify(params.allowedValue)}` }];
+    case "enum":
+      return [{ path, at: "value", message: enumMessage(path, error) }];
+    case "pattern":
+      return [{ path, at: "value", message: patternMessage(path) }];
+    case "propertyNames":
+      return [];
+    case "minItems":
+      return [{ path, at: "value", message: `${fieldName(path)} needs at least ${String(params.limit)} item(s)` }];
+    case "minLength":
+      return [{ path, at: "value", message: `${fieldName(path)} must not be empty` }];
+    default:
+      return [{ path, at: "value", message: `${fieldName(path)} ${error.message ?? "is not valid"}` }];
+  }
+}
+
+const SPECIAL_KEYS: Record<string, string> = {
+  groups:
+    "'groups' is not supported: WeChat replaced user groups with user tags in 2016. Write 'tags' (a list of { name, previously, members })",
+  group_id: "'group_id' is WeChat's old name for a tag: write 'tag' (the tag's name) or 'tag_id'",
+  app_secret: "'app_secret' belongs under 'account' (as a ${VARIABLE} reference)",
+};
+
+function unknownKey(path: Path, key: string, schemaPath: string): SchemaProblem[] {
+  const keyPath = [...path, key];
+  // The rules layer explains why these matchrule fields are refused (65320); one message is enough.
+  if (schemaPath.startsWith("#/$defs/matchrule/") && (REMOVED_MATCHRULE_FIELDS as readonly string[]).includes(key)) return [];
+  const special = SPECIAL_KEYS[key];
+  if (special && !(key === "app_secret" && path.length === 1 && path[0] === "account")) {
+    return [{ path: keyPath, at: "key", message: special }];
+  }
+  const allowed = allowedKeys(schemaPath, schemaJson());
+  const suggestion = closest(key, allowed);
+  const hint = suggestion ? ` (did you mean '${suggestion}'?)` : allowed.length ? `; allowed here: ${allowed.join(", ")}` : "";
+  const where = path.length === 0 ? "at the top level" : `in ${describePath(path)}`;
+  return [{ path: keyPath, at: "key", message: `unknown field '${key}' ${where}${hint}` }];
+}
+
+function describePath(path: Path): string {
+  return path.map((segment) => (typeof segment === "number" ? `[${segment}]` : segment)).join(".").replace(/\.\[/g, "[");
+}
+
+/** The property names the schema allows where an additionalProperties error was raised. */
+function allowedKeys(schemaPath: string, schema: JsonSchema): string[] {
+  const segments = schemaPath.replace(/^#\/?/, "").split("/").slice(0, -1);
+  let node: unknown = schema;
+  for (const segment of segments) {
+    node = (node as JsonSchema | undefined)?.[segment.replace(/~1/g, "/").replace(/~0/g, "~")];
+  }
+  const properties = (node as JsonSchema | undefined)?.properties;
+  return properties && typeof properties === "object" ? Object.keys(properties) : [];
+}
+
+function typeMessage(path: Path, expected: string): string {
+  const readable = expected.replace(/,/g, " or ").replace("integer", "whole number").replace("object", "mapping").replace("array", "list");
+  const hint = expected === "string" ? " (quote it if YAML read it as a number or boolean)" : "";
+  return `${fieldName(path)} must be a ${readable}${hint}`;
+}
+
+function enumMessage(path: Path, error: ErrorObject): string {
+  const allowed = ((error.params as { allowedValues?: unknown[] }).allowedValues ?? []).map(String);
+  const value = error.data === undefined ? "" : String(error.data);
+  const suggestion = closest(value, allowed);
+  const unique = [...new Set(allowed)];
+  return `${fieldName(path)} is '${value}'${suggestion ? ` (did you mean '${suggestion}'?)` : ""}; allowed: ${unique.join(", ")}`;
+}
+
+function patternMessage(path: Path): string {
+  const last = path[path.length - 1];
+  if (last === "app_id") return "'app_id' must be an AppID: 'wx' followed by 16 lower-case hex digits (开发 > 基本配置)";
+  if (path[0] === "conditional_menus" && last === "name") return "a conditional menu's name is a label without spaces or dots (used in addresses like conditional_menu.NAME)";
+  if (last === "tag_id") return "'tag_id' must be a tag's numeric id";
+  return `${fieldName(path)} has an invalid format`;
+}
+
+/** Binding names become keys for application code (`wxconf output --format env`): keep them identifiers. */
+export function bindingNameProblems(data: unknown): SchemaProblem[] {
+  const templates = (data as { templates?: unknown } | null)?.templates;
+  if (!templates || typeof templates !== "object" || Array.isArray(templates)) return [];
+  return Object.keys(templates)
+    .filter((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    .map((name) => ({
+      path: ["templates", name],
+      at: "key" as const,
+      message: `template binding name '${name}' must be an identifier (letters, digits and _): application code reads it as a key`,
+    }));
+}
