@@ -34,6 +34,17 @@ program
   .option("--no-color", "do not colour the output")
   .action((options) => run(options, async () => (await import("./validate.js")).runValidate));
 
+program
+  .command("emulator")
+  .description("run a local WeChat API (one account in memory) to try wxconf without an account")
+  .option("--port <n>", "the port on 127.0.0.1 (0 picks a free one)", "8123")
+  .option("--state <file>", "seed the account from a YAML state file (see examples/demo-state.yaml)")
+  .option("--latency <ms>", "delay every answer by this many milliseconds", "0")
+  .option("--fault-rate <p>", "probability (0 to 1) that a call gets a random fault", "0")
+  .option("--seed <n>", "seed of the random faults, for reproducible runs", "1")
+  .option("--quiet", "do not log each call on stderr")
+  .action((options) => run(options, async () => (await import("./emulator.js")).runEmulator));
+
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`${String(error)}\n`);
   process.exitCode = EXIT.error;

@@ -1,0 +1,222 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { isJsonObject, type JsonObject } from "../json.js";
+import { endpointByPath, type Endpoint } from "../wechat/endpoints.js";
+import { Account, type EmulatorSeed } from "./account.js";
+import { ApiFailure, withRid, type Handler } from "./api/common.js";
+import { menuHandlers } from "./api/menu.js";
+import { tagHandlers } from "./api/tags.js";
+import { quotaHandlers, templateHandlers } from "./api/templates.js";
+import { tokenHandlers } from "./api/tokens.js";
+import { Faults, type FaultKind, type FaultOptions, type FaultRule } from "./faults.js";
+
+export interface EmulatorOptions {
+  state?: EmulatorSeed;
+  /** Added to every answer, to measure round trips. */
+  latencyMs?: number;
+  faults?: FaultOptions;
+  seed?: number;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  tokenTtlSeconds?: number;
+  /** One line per call, for people watching `wxconf emulator`. */
+  log?: (line: string) => void;
+}
+
+export interface CallRecord {
+  seq: number;
+  method: string;
+  path: string;
+  write: boolean;
+  /** WeChat's errcode in the answer; null when no answer was sent. */
+  errcode: number | null;
+  fault?: FaultKind;
+  /** A write that changed the account (errcode 0), answered or not. */
+  applied: boolean;
+}
+
+export interface CallLog {
+  total: number;
+  writes: number;
+  appliedWrites: number;
+  byPath: Record<string, number>;
+  writesByPath: Record<string, number>;
+  calls: CallRecord[];
+}
+
+export interface Emulator {
+  url: string;
+  appId: string;
+  appSecret: string;
+  /** The account itself: tests and the demo change it directly, as a person would in the MP console. */
+  account: Account;
+  faults: Faults;
+  calls(): CallLog;
+  resetCalls(): void;
+  injectFault(rule: FaultRule): void;
+  close(): Promise<void>;
+}
+
+const HANDLERS: Record<string, Handler> = { ...tokenHandlers, ...menuHandlers, ...tagHandlers, ...templateHandlers, ...quotaHandlers };
+
+/** APIs only verified accounts may call (48001 otherwise). */
+const VERIFIED_ONLY = /^\/cgi-bin\/(tags\/|user\/tag\/|template\/|menu\/(addconditional|delconditional|trymatch))/;
+
+/** Bodies that are not JSON get these codes on these paths (wechat-api.md §2.5, §4.1); 47001 elsewhere. */
+const NOT_JSON_CODES: Record<string, number> = { "/cgi-bin/menu/delconditional": 65301, "/cgi-bin/template/api_set_industry": 40103 };
+
+const delay = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const account = new Account(options.state ?? {}, (options.tokenTtlSeconds ?? 7200) * 1000);
+  const faults = new Faults(options.faults, options.seed ?? 1);
+  let records: CallRecord[] = [];
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) send(response, 500, { errcode: -1, errmsg: `emulator error: ${String(error)}` });
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", "http://emulator");
+    if (url.pathname.startsWith("/__emulator/")) return control(url.pathname, request, response);
+    const endpoint = endpointByPath(url.pathname);
+    const handler = HANDLERS[url.pathname];
+    const raw = await readBody(request);
+    if (!endpoint || !handler) {
+      send(response, 404, { errcode: 40066, errmsg: withRid(`invalid url: the emulator does not serve ${url.pathname}`) });
+      return;
+    }
+    const record: CallRecord = { seq: records.length + 1, method: request.method ?? "GET", path: url.pathname, write: endpoint.write, errcode: null, applied: false };
+    records.push(record);
+    const fault = faults.next(url.pathname, endpoint.write);
+    if (fault) record.fault = fault;
+
+    if (fault === "drop") {
+      options.log?.(`${record.method} ${record.path} -> (connection dropped)`);
+      request.socket.destroy();
+      return;
+    }
+    const answer =
+      fault === "busy"
+        ? { errcode: -1, errmsg: withRid("system error") }
+        : fault === "minute_quota"
+          ? { errcode: 45011, errmsg: withRid("api minute-quota reach limit  mustslower  retry next minute") }
+          : serve(endpoint, handler, request, url, raw);
+    record.errcode = Number(answer.errcode ?? 0);
+    record.applied = endpoint.write && record.errcode === 0;
+    await delay((options.latencyMs ?? 0) + (fault === "slow" ? faults.slowMs : 0));
+    if (fault === "lost_write") {
+      options.log?.(`${record.method} ${record.path} -> errcode ${record.errcode} (answer lost)`);
+      request.socket.destroy();
+      return;
+    }
+    options.log?.(`${record.method} ${record.path} -> errcode ${record.errcode}`);
+    send(response, 200, answer);
+  }
+
+  function serve(endpoint: Endpoint, handler: Handler, request: IncomingMessage, url: URL, raw: string): JsonObject {
+    try {
+      if (endpoint.method === "POST" && request.method !== "POST") throw new ApiFailure(43002, "require POST method");
+      if (endpoint.auth) authorize(url.searchParams.get("access_token"));
+      countQuota(endpoint.path);
+      const body = parseBody(endpoint.path, raw);
+      if (VERIFIED_ONLY.test(endpoint.path) && !account.verified) throw new ApiFailure(48001, "api unauthorized");
+      const clientIp = (request.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+      return handler({ account, body, query: url.searchParams, clientIp });
+    } catch (error) {
+      if (error instanceof ApiFailure) return { errcode: error.errcode, errmsg: withRid(error.errmsg) };
+      throw error;
+    }
+  }
+
+  function authorize(token: string | null): void {
+    if (!token) throw new ApiFailure(41001, "access_token missing");
+    const status = account.tokenStatus(token);
+    if (status === "unknown") throw new ApiFailure(40001, "invalid credential, access_token is invalid or not latest");
+    if (status === "expired") throw new ApiFailure(42001, "access_token expired");
+  }
+
+  function countQuota(path: string): void {
+    const used = account.used.get(path) ?? 0;
+    if (used >= account.dailyLimit(path)) throw new ApiFailure(45009, "reach max api daily quota limit");
+    account.used.set(path, used + 1);
+  }
+
+  function parseBody(path: string, raw: string): JsonObject {
+    if (raw.trim() === "") return {};
+    // WeChat wants raw UTF-8: a \uXXXX escape is refused.
+    if (/\\u[0-9a-fA-F]{4}/.test(raw)) throw new ApiFailure(40033, "invalid charset. please check your request, if include \\uxxxx will create fail!");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new ApiFailure(NOT_JSON_CODES[path] ?? 47001, "data format error");
+    }
+    if (!isJsonObject(parsed)) throw new ApiFailure(47001, "data format error");
+    return parsed;
+  }
+
+  function calls(): CallLog {
+    const log: CallLog = { total: records.length, writes: 0, appliedWrites: 0, byPath: {}, writesByPath: {}, calls: [...records] };
+    for (const record of records) {
+      log.byPath[record.path] = (log.byPath[record.path] ?? 0) + 1;
+      if (record.write) {
+        log.writes++;
+        log.writesByPath[record.path] = (log.writesByPath[record.path] ?? 0) + 1;
+      }
+      if (record.applied) log.appliedWrites++;
+    }
+    return log;
+  }
+
+  async function control(path: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    await readBody(request);
+    if (path === "/__emulator/calls" && request.method === "GET") return send(response, 200, calls());
+    if (path === "/__emulator/calls/reset" && request.method === "POST") {
+      records = [];
+      return send(response, 200, { ok: true });
+    }
+    send(response, 404, { error: `unknown emulator control path ${path}` });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    appId: account.appId,
+    appSecret: account.appSecret,
+    account,
+    faults,
+    calls,
+    resetCalls: () => {
+      records = [];
+    },
+    injectFault: (rule) => faults.add(rule),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, body: object): void {
+  const payload = JSON.stringify(body);
+  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(payload) });
+  response.end(payload);
+}

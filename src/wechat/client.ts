@@ -1,0 +1,200 @@
+import type { Credentials } from "../config/types.js";
+import { isJsonObject, type JsonObject } from "../json.js";
+import { ENDPOINTS, type Endpoint } from "./endpoints.js";
+import { errcodeInfo } from "./errcodes.js";
+import { WeChatError } from "./errors.js";
+import { createDispatcher, resolveApiBase, timeoutsFromEnv } from "./http.js";
+import { cleanButtons, normalizeIndustry, normalizeMenuGet, normalizeTags, normalizeTemplates } from "./normalize.js";
+import { requests, type WriteRequest } from "./requests.js";
+import { TAG_LIMITS } from "./rules.js";
+import { selectTokenProvider, type TokenProvider } from "./token.js";
+import { retryPolicyFromEnv, Transport, type RetryEvent, type RetryPolicy } from "./transport.js";
+import type { ApiIndustry, ApiQuota, ApiTag, ApiTemplate, Matchrule, MenuButton, MenuState } from "./types.js";
+
+/** Everything wxconf reads. `plan`, `drift`, `import` and `output` get only this: they cannot write. */
+export interface ReadClient {
+  getMenu(): Promise<MenuState>;
+  /** get_current_selfmenu_info, raw: it also shows a menu made in the MP console. */
+  getSelfMenuInfo(): Promise<JsonObject>;
+  tryMatch(userId: string): Promise<MenuButton[]>;
+  getTags(): Promise<ApiTag[]>;
+  /** All followers with the tag, page by page; `knownCount` (from tags/get) saves the final empty page. */
+  getTagMembers(tagId: number, knownCount?: number): Promise<string[]>;
+  getTagsOfFollower(openid: string): Promise<number[]>;
+  getTemplates(): Promise<ApiTemplate[]>;
+  getIndustry(): Promise<ApiIndustry>;
+  getQuota(cgiPath: string): Promise<ApiQuota>;
+}
+
+export interface WriteClient {
+  /** Sends a request as built by `requests` (placeholders already resolved) and returns WeChat's answer. */
+  send(request: WriteRequest): Promise<JsonObject>;
+  createMenu(button: readonly MenuButton[]): Promise<void>;
+  deleteMenu(): Promise<void>;
+  addConditionalMenu(button: readonly MenuButton[], matchrule: Matchrule): Promise<string>;
+  deleteConditionalMenu(menuid: string): Promise<void>;
+  createTag(name: string): Promise<ApiTag>;
+  renameTag(id: number, name: string): Promise<void>;
+  deleteTag(id: number): Promise<void>;
+  tagFollowers(tagId: number, openids: readonly string[]): Promise<void>;
+  untagFollowers(tagId: number, openids: readonly string[]): Promise<void>;
+  setIndustry(primary: number, secondary: number): Promise<void>;
+  addTemplate(templateIdShort: string, keywords: readonly string[]): Promise<string>;
+  deleteTemplate(templateId: string): Promise<void>;
+}
+
+export interface ClientOptions {
+  credentials: Credentials;
+  /** --api-base; $WXCONF_API_BASE and then WeChat otherwise. */
+  apiBase?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+  retry?: Partial<RetryPolicy>;
+  maxInFlight?: number;
+  onRetry?: (event: RetryEvent) => void;
+  /** Where WXCONF_DEBUG=1 writes one redacted line per request. */
+  debug?: (line: string) => void;
+}
+
+export interface ClientStats {
+  requests: number;
+  writes: number;
+}
+
+interface Connection {
+  caller: Caller;
+  transport: Transport;
+  close(): Promise<void>;
+}
+
+function connect(options: ClientOptions, allowWrites: boolean): Connection {
+  const env = options.env ?? process.env;
+  const apiBase = resolveApiBase(options.apiBase, env);
+  const dispatcher = createDispatcher(timeoutsFromEnv(env), env);
+  const retry = { ...retryPolicyFromEnv(env), ...options.retry };
+  const debug = options.debug ?? (env.WXCONF_DEBUG ? (line: string) => process.stderr.write(`[wxconf] ${line}\n`) : undefined);
+  const transport = new Transport({
+    apiBase,
+    dispatcher,
+    retry,
+    ...(options.maxInFlight !== undefined && { maxInFlight: options.maxInFlight }),
+    ...(options.onRetry && { onRetry: options.onRetry }),
+    ...(debug && { debug }),
+  });
+  const tokens = selectTokenProvider(options.credentials, transport, env);
+  return { caller: new Caller(transport, tokens, allowWrites, 2 * retry.baseMs), transport, close: () => dispatcher.close() };
+}
+
+/** A client that can only read: for plan, drift, import and output. */
+export function openReadClient(options: ClientOptions): { read: ReadClient; stats(): ClientStats; close(): Promise<void> } {
+  const connection = connect(options, false);
+  return { read: readClient(connection.caller), stats: () => ({ ...connection.transport.stats }), close: connection.close };
+}
+
+/** A client that reads and writes: for apply. */
+export function openClient(options: ClientOptions): { read: ReadClient; write: WriteClient; stats(): ClientStats; close(): Promise<void> } {
+  const connection = connect(options, true);
+  return {
+    read: readClient(connection.caller),
+    write: writeClient(connection.caller),
+    stats: () => ({ ...connection.transport.stats }),
+    close: connection.close,
+  };
+}
+
+/** Adds the access token and WeChat's per-code handling on top of the transport's retries. */
+class Caller {
+  constructor(
+    private readonly transport: Transport,
+    private readonly tokens: TokenProvider,
+    private readonly allowWrites: boolean,
+    private readonly taggingPauseMs: number,
+  ) {}
+
+  async call(endpoint: Endpoint, body?: JsonObject, tolerate: readonly number[] = []): Promise<JsonObject> {
+    if (endpoint.write && !this.allowWrites) throw new Error(`${endpoint.path} changes the account, and this client is read-only`);
+    let token = await this.tokens.token();
+    let tokenRefreshed = false;
+    let taggingRetried = false;
+    for (;;) {
+      const answer = await this.transport.send(endpoint, { token, ...(body && { body }) });
+      const errcode = Number(answer.errcode ?? 0);
+      if (errcode === 0 || tolerate.includes(errcode)) return answer;
+      const retry = errcodeInfo(errcode)?.retry;
+      if (retry === "token" && !tokenRefreshed && this.tokens.invalidate(token)) {
+        tokenRefreshed = true;
+        token = await this.tokens.token();
+        continue;
+      }
+      if (retry === "tagging" && !taggingRetried && isTagging(endpoint)) {
+        taggingRetried = true;
+        await new Promise((resolve) => setTimeout(resolve, this.taggingPauseMs));
+        continue;
+      }
+      throw new WeChatError(endpoint.path, errcode, String(answer.errmsg ?? ""));
+    }
+  }
+}
+
+const isTagging = (endpoint: Endpoint) => endpoint === ENDPOINTS.tagsBatchTagging || endpoint === ENDPOINTS.tagsBatchUntagging;
+
+function readClient(caller: Caller): ReadClient {
+  return {
+    getMenu: async () => normalizeMenuGet(await caller.call(ENDPOINTS.menuGet, undefined, [46003])),
+    getSelfMenuInfo: () => caller.call(ENDPOINTS.selfMenuInfo),
+    tryMatch: async (userId) => {
+      const answer = await caller.call(ENDPOINTS.menuTryMatch, { user_id: userId });
+      return cleanButtons(isJsonObject(answer.menu) ? answer.menu.button : answer.button);
+    },
+    getTags: async () => normalizeTags(await caller.call(ENDPOINTS.tagsGet)),
+    getTagMembers: async (tagId, knownCount) => {
+      const members: string[] = [];
+      let next = "";
+      for (;;) {
+        const answer = await caller.call(ENDPOINTS.tagMembers, { tagid: tagId, next_openid: next });
+        const page = isJsonObject(answer.data) && Array.isArray(answer.data.openid) ? answer.data.openid.map(String) : [];
+        for (const openid of page) members.push(openid);
+        next = typeof answer.next_openid === "string" ? answer.next_openid : "";
+        // The end: an empty page or no next_openid; or as many as tags/get counted, saving a call.
+        if (page.length === 0 || next === "" || (knownCount !== undefined && members.length >= knownCount)) return members;
+        if (page.length > TAG_LIMITS.membersPageSize) throw new Error("user/tag/get returned more than a page");
+      }
+    },
+    getTagsOfFollower: async (openid) => {
+      const answer = await caller.call(ENDPOINTS.tagsOfFollower, { openid });
+      return Array.isArray(answer.tagid_list) ? answer.tagid_list.map(Number) : [];
+    },
+    getTemplates: async () => normalizeTemplates(await caller.call(ENDPOINTS.templateList)),
+    getIndustry: async () => normalizeIndustry(await caller.call(ENDPOINTS.templateGetIndustry)),
+    getQuota: async (cgiPath) => {
+      const answer = await caller.call(ENDPOINTS.quotaGet, { cgi_path: cgiPath });
+      const quota = isJsonObject(answer.quota) ? answer.quota : {};
+      return { daily_limit: Number(quota.daily_limit ?? 0), used: Number(quota.used ?? 0), remain: Number(quota.remain ?? 0) };
+    },
+  };
+}
+
+function writeClient(caller: Caller): WriteClient {
+  const send = (request: WriteRequest) => caller.call(ENDPOINTS[request.endpoint], request.body);
+  const done = async (request: WriteRequest) => {
+    await send(request);
+  };
+  return {
+    send,
+    createMenu: (button) => done(requests.createMenu(button)),
+    deleteMenu: () => done(requests.deleteMenu()),
+    addConditionalMenu: async (button, matchrule) => String((await send(requests.addConditionalMenu(button, matchrule))).menuid ?? ""),
+    deleteConditionalMenu: (menuid) => done(requests.deleteConditionalMenu(menuid)),
+    createTag: async (name) => {
+      const answer = await send(requests.createTag(name));
+      const tag = isJsonObject(answer.tag) ? answer.tag : {};
+      return { id: Number(tag.id), name: String(tag.name ?? name), count: 0 };
+    },
+    renameTag: (id, name) => done(requests.renameTag(id, name)),
+    deleteTag: (id) => done(requests.deleteTag(id)),
+    tagFollowers: (tagId, openids) => done(requests.tagFollowers(tagId, openids)),
+    untagFollowers: (tagId, openids) => done(requests.untagFollowers(tagId, openids)),
+    setIndustry: (primary, secondary) => done(requests.setIndustry(primary, secondary)),
+    addTemplate: async (short, keywords) => String((await send(requests.addTemplate(short, keywords))).template_id ?? ""),
+    deleteTemplate: (templateId) => done(requests.deleteTemplate(templateId)),
+  };
+}

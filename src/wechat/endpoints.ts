@@ -1,0 +1,63 @@
+// The WeChat endpoints wxconf uses, described once for the client and the emulator: method, whether a
+// call changes the account, whether it needs an access token, and the default daily quota
+// (wechat-api.md §5.2; where WeChat publishes none, the emulator's default is marked "not published").
+
+export interface Endpoint {
+  path: string;
+  method: "GET" | "POST";
+  /** Changes the account. A write whose answer is lost must not be repeated blindly. */
+  write: boolean;
+  /** Takes ?access_token=. */
+  auth: boolean;
+  dailyLimit: number;
+}
+
+const endpoint = (path: string, method: "GET" | "POST", write: boolean, dailyLimit: number, auth = true): Endpoint => ({
+  path,
+  method,
+  write,
+  auth,
+  dailyLimit,
+});
+
+export const ENDPOINTS = {
+  stableToken: endpoint("/cgi-bin/stable_token", "POST", false, 500_000, false),
+  /** wxconf never calls it (every call invalidates the token production servers hold); the emulator serves it. */
+  classicToken: endpoint("/cgi-bin/token", "GET", false, 2_000, false),
+
+  menuGet: endpoint("/cgi-bin/menu/get", "GET", false, 10_000),
+  menuCreate: endpoint("/cgi-bin/menu/create", "POST", true, 1_000),
+  menuDelete: endpoint("/cgi-bin/menu/delete", "GET", true, 1_000),
+  menuAddConditional: endpoint("/cgi-bin/menu/addconditional", "POST", true, 2_000),
+  menuDelConditional: endpoint("/cgi-bin/menu/delconditional", "POST", true, 2_000),
+  menuTryMatch: endpoint("/cgi-bin/menu/trymatch", "POST", false, 20_000),
+  selfMenuInfo: endpoint("/cgi-bin/get_current_selfmenu_info", "GET", false, 10_000),
+
+  // Tag quotas are not published (wechat-api.md §3): these are the emulator's defaults.
+  tagsGet: endpoint("/cgi-bin/tags/get", "GET", false, 1_000),
+  tagsCreate: endpoint("/cgi-bin/tags/create", "POST", true, 1_000),
+  tagsUpdate: endpoint("/cgi-bin/tags/update", "POST", true, 1_000),
+  tagsDelete: endpoint("/cgi-bin/tags/delete", "POST", true, 1_000),
+  tagsBatchTagging: endpoint("/cgi-bin/tags/members/batchtagging", "POST", true, 100_000),
+  tagsBatchUntagging: endpoint("/cgi-bin/tags/members/batchuntagging", "POST", true, 100_000),
+  tagMembers: endpoint("/cgi-bin/user/tag/get", "POST", false, 100_000),
+  tagsOfFollower: endpoint("/cgi-bin/tags/getidlist", "POST", false, 100_000),
+
+  // Template quotas are not published either.
+  templateSetIndustry: endpoint("/cgi-bin/template/api_set_industry", "POST", true, 1_000),
+  templateGetIndustry: endpoint("/cgi-bin/template/get_industry", "GET", false, 10_000),
+  templateAdd: endpoint("/cgi-bin/template/api_add_template", "POST", true, 1_000),
+  templateList: endpoint("/cgi-bin/template/get_all_private_template", "GET", false, 10_000),
+  templateDelete: endpoint("/cgi-bin/template/del_private_template", "POST", true, 1_000),
+
+  quotaGet: endpoint("/cgi-bin/openapi/quota/get", "POST", false, 10_000),
+  clearQuota: endpoint("/cgi-bin/clear_quota", "POST", true, 10),
+} as const satisfies Record<string, Endpoint>;
+
+export type EndpointName = keyof typeof ENDPOINTS;
+
+const BY_PATH = new Map<string, Endpoint>(Object.values(ENDPOINTS).map((entry) => [entry.path, entry]));
+
+export function endpointByPath(path: string): Endpoint | undefined {
+  return BY_PATH.get(path);
+}

@@ -1,0 +1,51 @@
+// The write requests wxconf makes, built in one place: the typed client sends them, and the planner puts
+// them into a plan's steps so that what a reviewer reads is exactly what apply sends.
+import type { Json, JsonObject } from "../json.js";
+import type { EndpointName } from "./endpoints.js";
+import { buttonsToJson, matchruleToJson } from "./normalize.js";
+import type { Matchrule, MenuButton } from "./types.js";
+
+/** A value known only after an earlier call of the same apply (a new tag's id): `{ "$ref": "tag.VIP.id" }`. */
+export interface Placeholder {
+  $ref: string;
+  [key: string]: Json;
+}
+
+export function isPlaceholder(value: unknown): value is Placeholder {
+  return typeof value === "object" && value !== null && typeof (value as { $ref?: unknown }).$ref === "string";
+}
+
+export interface WriteRequest {
+  endpoint: EndpointName;
+  body?: JsonObject;
+}
+
+export const requests = {
+  createMenu: (button: readonly MenuButton[]): WriteRequest => ({ endpoint: "menuCreate", body: { button: buttonsToJson(button) } }),
+  deleteMenu: (): WriteRequest => ({ endpoint: "menuDelete" }),
+  addConditionalMenu: (button: readonly MenuButton[], matchrule: Matchrule, tagId?: Placeholder): WriteRequest => ({
+    endpoint: "menuAddConditional",
+    body: { button: buttonsToJson(button), matchrule: { ...matchruleToJson(matchrule), ...(tagId && { tag_id: tagId }) } },
+  }),
+  deleteConditionalMenu: (menuid: string): WriteRequest => ({ endpoint: "menuDelConditional", body: { menuid } }),
+  createTag: (name: string): WriteRequest => ({ endpoint: "tagsCreate", body: { tag: { name } } }),
+  renameTag: (id: number, name: string): WriteRequest => ({ endpoint: "tagsUpdate", body: { tag: { id, name } } }),
+  deleteTag: (id: number): WriteRequest => ({ endpoint: "tagsDelete", body: { tag: { id } } }),
+  tagFollowers: (tagid: number | Placeholder, openids: readonly string[]): WriteRequest => ({
+    endpoint: "tagsBatchTagging",
+    body: { openid_list: [...openids], tagid },
+  }),
+  untagFollowers: (tagid: number, openids: readonly string[]): WriteRequest => ({
+    endpoint: "tagsBatchUntagging",
+    body: { openid_list: [...openids], tagid },
+  }),
+  setIndustry: (primary: number, secondary: number): WriteRequest => ({
+    endpoint: "templateSetIndustry",
+    body: { industry_id1: String(primary), industry_id2: String(secondary) },
+  }),
+  addTemplate: (templateIdShort: string, keywords: readonly string[]): WriteRequest => ({
+    endpoint: "templateAdd",
+    body: { template_id_short: templateIdShort, keyword_name_list: [...keywords] },
+  }),
+  deleteTemplate: (templateId: string): WriteRequest => ({ endpoint: "templateDelete", body: { template_id: templateId } }),
+};

@@ -1,0 +1,185 @@
+import type { Dispatcher } from "undici";
+import type { JsonObject } from "../json.js";
+import { isJsonObject } from "../json.js";
+import type { Endpoint } from "./endpoints.js";
+import { NetworkError, WriteOutcomeUnknownError } from "./errors.js";
+import { redact } from "./secrets.js";
+
+export interface RetryPolicy {
+  /** The unit of every wait: backoff is base × 2^n; after 45011 (minute quota) the wait is 60 × base. */
+  baseMs: number;
+  maxAttempts: number;
+  /** No retry starts once this much time has passed since the first attempt. */
+  maxTotalMs: number;
+}
+
+/** $WXCONF_RETRY_BASE_MS scales every wait, so tests and impatient users can shorten them. */
+export function retryPolicyFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): RetryPolicy {
+  const configured = Number(env.WXCONF_RETRY_BASE_MS);
+  const baseMs = Number.isFinite(configured) && configured >= 0 ? configured : 1_000;
+  return { baseMs, maxAttempts: 5, maxTotalMs: 180 * baseMs };
+}
+
+export interface RetryEvent {
+  api: string;
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}
+
+export interface TransportOptions {
+  apiBase: URL;
+  dispatcher: Dispatcher;
+  retry: RetryPolicy;
+  /** Requests in flight at once; the rest wait their turn. */
+  maxInFlight?: number;
+  onRetry?: (event: RetryEvent) => void;
+  /** Receives one line per request and answer, already redacted. */
+  debug?: (line: string) => void;
+  random?: () => number;
+}
+
+/** Connection failures that happen before a request is sent: repeating it cannot duplicate a write. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
+type Failure = { sent: boolean; reason: string };
+type Wait = "backoff" | "minute";
+
+/**
+ * One HTTP exchange with WeChat per attempt, with the bounded retries that do not depend on what was
+ * asked: system busy (-1), minute quota (45011) and network failures of reads. A write whose answer was
+ * lost is never repeated here: it surfaces as WriteOutcomeUnknownError.
+ */
+export class Transport {
+  readonly stats = { requests: 0, writes: 0 };
+  private inFlight = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly options: TransportOptions) {}
+
+  async send(endpoint: Endpoint, request: { token?: string; body?: JsonObject } = {}): Promise<JsonObject> {
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      let wait: Wait;
+      let reason: string;
+      try {
+        const answer = await this.exchange(endpoint, request, attempt);
+        const errcode = Number(answer.errcode ?? 0);
+        if (errcode === -1) [wait, reason] = ["backoff", "errcode -1 (system busy)"];
+        else if (errcode === 45011) [wait, reason] = ["minute", "errcode 45011 (minute quota)"];
+        else return answer;
+        const delayMs = this.delayFor(wait, attempt);
+        if (!this.mayRetry(attempt, started, delayMs)) return answer;
+        await this.pause(endpoint, attempt, delayMs, reason);
+      } catch (error) {
+        if (error instanceof NetworkError) throw error;
+        const failure = error instanceof HttpFailure ? error.failure : { sent: true, reason: redact(String(error)) };
+        if (endpoint.write && failure.sent) throw new WriteOutcomeUnknownError(endpoint.path, failure.reason);
+        const delayMs = this.delayFor("backoff", attempt);
+        if (!this.mayRetry(attempt, started, delayMs)) throw new NetworkError(endpoint.path, failure.reason, attempt);
+        await this.pause(endpoint, attempt, delayMs, failure.reason);
+      }
+    }
+  }
+
+  private delayFor(wait: Wait, attempt: number): number {
+    const random = this.options.random ?? Math.random;
+    const { baseMs } = this.options.retry;
+    if (wait === "minute") return Math.round(60 * baseMs * (1 + 0.2 * random()));
+    const ceiling = baseMs * 2 ** (attempt - 1);
+    return Math.round(ceiling * (0.5 + 0.5 * random()));
+  }
+
+  private mayRetry(attempt: number, started: number, delayMs: number): boolean {
+    const { maxAttempts, maxTotalMs } = this.options.retry;
+    return attempt < maxAttempts && Date.now() - started + delayMs <= maxTotalMs;
+  }
+
+  private async pause(endpoint: Endpoint, attempt: number, delayMs: number, reason: string): Promise<void> {
+    this.options.onRetry?.({ api: endpoint.path, attempt, delayMs, reason });
+    this.options.debug?.(`   retry ${endpoint.path} in ${delayMs} ms: ${reason}`);
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+
+  private async exchange(endpoint: Endpoint, request: { token?: string; body?: JsonObject }, attempt: number): Promise<JsonObject> {
+    const url = new URL(endpoint.path, this.options.apiBase);
+    if (request.token !== undefined) url.searchParams.set("access_token", request.token);
+    // JSON.stringify keeps non-ASCII characters as they are: WeChat rejects \uXXXX escapes (40033).
+    const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
+    await this.acquire();
+    const begun = Date.now();
+    this.stats.requests++;
+    if (endpoint.write) this.stats.writes++;
+    this.options.debug?.(redact(`-> ${endpoint.method} ${url.pathname}${url.search} #${attempt}${payload ? ` ${truncate(payload)}` : ""}`));
+    try {
+      const init = {
+        method: endpoint.method,
+        headers: payload ? { "content-type": "application/json; charset=utf-8" } : {},
+        body: payload,
+        dispatcher: this.options.dispatcher,
+      };
+      let response: Response;
+      try {
+        // Node 20's fetch carries its own undici; a dispatcher from undici 7 works with it, but the two
+        // packages' type declarations differ, hence the cast.
+        response = await fetch(url, init as unknown as RequestInit);
+      } catch (error) {
+        throw new HttpFailure(describeFetchError(error));
+      }
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        throw new HttpFailure({ sent: true, reason: `the answer was cut off: ${describeFetchError(error).reason}` });
+      }
+      this.options.debug?.(redact(`<- ${response.status} ${url.pathname} in ${Date.now() - begun} ms ${truncate(text)}`));
+      if (response.status >= 500) throw new HttpFailure({ sent: true, reason: `HTTP ${response.status} from ${url.host}` });
+      if (response.status >= 400) throw new NetworkError(endpoint.path, `HTTP ${response.status} from ${url.host}: is the API base right?`, attempt);
+      return parseAnswer(text, endpoint.path, attempt);
+    } finally {
+      this.release();
+    }
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.inFlight < (this.options.maxInFlight ?? 8)) {
+      this.inFlight++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
+  }
+}
+
+class HttpFailure extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.reason);
+  }
+}
+
+function describeFetchError(error: unknown): Failure {
+  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+  const code = cause?.code ?? (error as { code?: string } | undefined)?.code;
+  const message = cause?.message ?? (error instanceof Error ? error.message : String(error));
+  return { sent: !(code && NOT_SENT.has(code)), reason: redact(code ? `${code}: ${message}` : message) };
+}
+
+function parseAnswer(text: string, api: string, attempt: number): JsonObject {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new NetworkError(api, `the answer is not JSON: ${truncate(redact(text), 120)}`, attempt);
+  }
+  if (!isJsonObject(parsed)) throw new NetworkError(api, "the answer is not a JSON object", attempt);
+  return parsed;
+}
+
+function truncate(text: string, limit = 400): string {
+  return text.length > limit ? `${text.slice(0, limit)}… (${text.length} characters)` : text;
+}
