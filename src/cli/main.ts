@@ -34,6 +34,20 @@ program
   .option("--no-color", "do not colour the output")
   .action((options) => run(options, async () => (await import("./validate.js")).runValidate));
 
+const formatOption = (formats: string[]) => new Option("--format <format>", "output format").choices(formats).default("text");
+const apiBaseOption = () => new Option("--api-base <url>", "the WeChat API base URL (default $WXCONF_API_BASE, else https://api.weixin.qq.com)");
+
+program
+  .command("plan")
+  .description("read the account, compare it with the file and show what apply would change (never writes)")
+  .addOption(configOption())
+  .addOption(formatOption(["text", "markdown", "json"]))
+  .option("--out <plan.json>", "also save the plan as JSON, for 'wxconf apply PLAN.json'")
+  .option("--detailed-exitcode", "exit 2 when there are changes (0: none, 1: error)")
+  .addOption(apiBaseOption())
+  .option("--no-color", "do not colour the output")
+  .action((options) => run(options, async () => (await import("./plan.js")).runPlan));
+
 program
   .command("emulator")
   .description("run a local WeChat API (one account in memory) to try wxconf without an account")

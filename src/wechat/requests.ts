@@ -35,7 +35,7 @@ export const requests = {
     endpoint: "tagsBatchTagging",
     body: { openid_list: [...openids], tagid },
   }),
-  untagFollowers: (tagid: number, openids: readonly string[]): WriteRequest => ({
+  untagFollowers: (tagid: number | Placeholder, openids: readonly string[]): WriteRequest => ({
     endpoint: "tagsBatchUntagging",
     body: { openid_list: [...openids], tagid },
   }),

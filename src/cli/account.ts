@@ -1,0 +1,35 @@
+// What the commands that talk to WeChat share: the loaded file, and a client with progress on stderr.
+import { loadConfig } from "../config/load.js";
+import type { LoadedConfig } from "../config/types.js";
+import { openClient, openReadClient, type ClientOptions } from "../wechat/client.js";
+import type { Console } from "./console.js";
+
+export interface AccountOptions {
+  config: string;
+  apiBase?: string;
+}
+
+function clientOptions(config: LoadedConfig, options: AccountOptions, out: Console): ClientOptions {
+  return {
+    credentials: config.credentials,
+    ...(options.apiBase !== undefined && { apiBase: options.apiBase }),
+    onRetry: (event) => out.error(`  ${event.api}: ${event.reason}; retrying in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1})`),
+  };
+}
+
+/** The file and a client that can only read (plan, drift, import, output). */
+export function openForReading(options: AccountOptions, out: Console) {
+  const config = loadConfig(options.config);
+  return { config, client: openReadClient(clientOptions(config, options, out)) };
+}
+
+/** The file and a client that reads and writes (apply). */
+export function openForWriting(options: AccountOptions, out: Console) {
+  const config = loadConfig(options.config);
+  return { config, client: openClient(clientOptions(config, options, out)) };
+}
+
+export function elapsed(started: number): string {
+  const ms = Date.now() - started;
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,77 @@
+import type { DesiredState } from "../config/types.js";
+import { canonicalJson, sha256 } from "../json.js";
+import { conditionalMenusModule } from "../resources/conditional-menus.js";
+import { industryModule } from "../resources/industry.js";
+import { PlanError, ReadSession, toStep, type LiveState, type PlanContext, type ResourceModule, type StepDraft } from "../resources/kind.js";
+import { menuModule } from "../resources/menu.js";
+import { tagsModule } from "../resources/tags.js";
+import { templatesModule } from "../resources/templates.js";
+import type { ReadClient } from "../wechat/client.js";
+import { VERSION } from "../version.js";
+import { PLAN_FORMAT_VERSION, summarize, type Change, type Plan, type Unmanaged } from "./model.js";
+import { safetyFindings } from "./safety.js";
+
+/** In the order their diffs run: each may hand facts to the later ones (PlanContext). */
+export const RESOURCE_MODULES: readonly ResourceModule[] = [industryModule, tagsModule, templatesModule, menuModule, conditionalMenusModule];
+
+export function managedModules(desired: DesiredState): ResourceModule[] {
+  return RESOURCE_MODULES.filter((module) => module.managed(desired));
+}
+
+/** Reads what the file's sections need, every kind at once (the session makes each call once). */
+export async function readLive(desired: DesiredState, reader: ReadClient): Promise<LiveState> {
+  const session = new ReadSession(reader);
+  const parts = await Promise.all(managedModules(desired).map((module) => module.read(desired, session)));
+  return parts.reduce<LiveState>((live, part) => ({ ...live, ...part, ...(part.members && { members: { ...live.members, ...part.members } }) }), {});
+}
+
+/** sha256 over the canonical desired and live content: the same inputs always give the same checksum. */
+export function planChecksum(desired: DesiredState, live: LiveState): string {
+  return `sha256:${sha256(canonicalJson({ format_version: PLAN_FORMAT_VERSION, desired, live }))}`;
+}
+
+/** The plan for this desired state against this live state: pure, no I/O. Throws PlanError when it cannot be applied. */
+export function computePlan(configFile: string, desired: DesiredState, live: LiveState): Plan {
+  const context: PlanContext = {
+    tagIds: new Map((live.tags ?? []).map((tag) => [tag.name, tag.id])),
+    templatesDeletedByIndustry: [],
+    defaultMenu: live.menu?.default ? "present" : "absent",
+  };
+  const changes: Change[] = [];
+  const drafts: StepDraft[] = [];
+  const unmanaged: Unmanaged[] = [];
+  const warnings: string[] = [];
+  const problems: string[] = [];
+  const modules = managedModules(desired);
+  for (const module of modules) {
+    const part = module.diff(desired, live, context);
+    changes.push(...part.changes);
+    drafts.push(...part.steps);
+    unmanaged.push(...part.unmanaged);
+    warnings.push(...part.warnings);
+    problems.push(...part.problems);
+  }
+  if (problems.length > 0) throw new PlanError(problems);
+
+  // Array.prototype.sort is stable: within a phase, steps keep the order their kind gave them.
+  const steps = [...drafts].sort((a, b) => a.phase - b.phase).map((draft, index) => toStep(draft, index + 1));
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    tool: { name: "wxconf", version: VERSION },
+    account: { app_id: desired.app_id },
+    config_file: configFile,
+    checksum: planChecksum(desired, live),
+    managed: modules.map((module) => module.kind),
+    changes,
+    unmanaged,
+    steps,
+    summary: summarize(changes, steps),
+    safety: safetyFindings(changes, live, context.templatesDeletedByIndustry.length),
+    warnings,
+  };
+}
+
+export async function makePlan(configFile: string, desired: DesiredState, reader: ReadClient): Promise<{ plan: Plan; live: LiveState }> {
+  const live = await readLive(desired, reader);
+  return { plan: computePlan(configFile, desired, live), live };
+}

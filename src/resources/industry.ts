@@ -1,0 +1,83 @@
+import type { DesiredState } from "../config/types.js";
+import type { Json } from "../json.js";
+import type { Detail } from "../plan/model.js";
+import { requests } from "../wechat/requests.js";
+import { industryCodeOf, industryLabel } from "../wechat/rules.js";
+import type { ApiTemplate, IndustryName } from "../wechat/types.js";
+import { emptyKindPlan, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule } from "./kind.js";
+
+type Slot = "primary" | "secondary";
+const SLOTS: readonly Slot[] = ["primary", "secondary"];
+
+const codeOf = (name: IndustryName | undefined): number | undefined => (name ? industryCodeOf(name.first_class, name.second_class) : undefined);
+
+function describe(name: IndustryName | undefined): Json {
+  if (!name) return null;
+  const code = codeOf(name);
+  return { code: code ?? null, name: `${name.first_class} / ${name.second_class}` };
+}
+
+/** The industry a template belongs to, from the names the template list gives. */
+export function templateIndustryCode(template: ApiTemplate): number | undefined {
+  return industryCodeOf(template.primary_industry, template.deputy_industry);
+}
+
+export const industryModule: ResourceModule = {
+  kind: "industry",
+  managed: (desired: DesiredState) => desired.industry !== undefined,
+
+  // The template list is read too: an industry change deletes templates, and the plan says which.
+  async read(_desired, session) {
+    const [industry, templates] = await Promise.all([session.industry(), session.templates()]);
+    return { industry, templates };
+  },
+
+  diff(desired: DesiredState, live: LiveState, context: PlanContext): KindPlan {
+    const plan = emptyKindPlan();
+    const wanted = desired.industry;
+    const current = live.industry ?? {};
+    if (!wanted) return plan;
+    const changed = SLOTS.filter((slot) => codeOf(current[slot]) !== wanted[slot]);
+    if (changed.length === 0) return plan;
+
+    const isSet = current.primary !== undefined || current.secondary !== undefined;
+    const deleted = (live.templates ?? []).filter((template) => {
+      const code = templateIndustryCode(template);
+      return code !== wanted.primary && code !== wanted.secondary;
+    });
+    context.templatesDeletedByIndustry = isSet ? deleted : [];
+
+    plan.changes.push({
+      address: "industry",
+      kind: "industry",
+      name: "industry",
+      actions: [isSet ? "update" : "create"],
+      reason: isSet
+        ? `the file sets ${changed.map((slot) => `${slot} ${wanted[slot]} (${industryLabel(wanted[slot])})`).join(" and ")}`
+        : "the account has no template industry yet",
+      before: isSet ? { primary: describe(current.primary), secondary: describe(current.secondary) } : null,
+      after: { primary: { code: wanted.primary, name: industryLabel(wanted.primary) }, secondary: { code: wanted.secondary, name: industryLabel(wanted.secondary) } },
+      details: [
+        ...changed.map((slot): Detail => {
+          const after = `${wanted[slot]} ${industryLabel(wanted[slot])}`;
+          const was = current[slot];
+          return was ? { path: slot, action: "update", before: `${codeOf(was) ?? "?"} ${was.first_class} / ${was.second_class}`, after } : { path: slot, action: "create", after };
+        }),
+        ...context.templatesDeletedByIndustry.map((template) => ({
+          path: `template ${template.title}`,
+          action: "delete" as const,
+          before: template.template_id,
+          note: "WeChat deletes the templates of an industry that is no longer set",
+        })),
+      ],
+    });
+    plan.steps.push({
+      phase: PHASE.industry,
+      address: "industry",
+      description: `set the template industries to ${wanted.primary} and ${wanted.secondary}`,
+      request: requests.setIndustry(wanted.primary, wanted.secondary),
+    });
+    plan.warnings.push("WeChat lets an account change its template industry about once a month: apply this change when you mean it.");
+    return plan;
+  },
+};

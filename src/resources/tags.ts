@@ -1,0 +1,177 @@
+import type { DesiredState, DesiredTag } from "../config/types.js";
+import type { Json } from "../json.js";
+import { addressOf, type Change, type Detail } from "../plan/model.js";
+import { requests, type Placeholder } from "../wechat/requests.js";
+import { RESERVED_TAGS, TAG_LIMITS } from "../wechat/rules.js";
+import type { ApiTag } from "../wechat/types.js";
+import { emptyKindPlan, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule, type StepDraft } from "./kind.js";
+
+export interface TagMatch {
+  desired: DesiredTag;
+  live?: ApiTag;
+  /** How the live tag was found: its name, or one of the tag's previous names (a rename). */
+  via?: "name" | "previously";
+}
+
+const isSystemTag = (tag: ApiTag) => RESERVED_TAGS.some((reserved) => reserved.id === tag.id);
+
+/** Matches the file's tags with live ones: by name first, then by a previous name not taken by another. */
+export function matchTags(desired: readonly DesiredTag[], live: readonly ApiTag[]): { matches: TagMatch[]; unmatched: ApiTag[] } {
+  const byName = new Map(live.filter((tag) => !isSystemTag(tag)).map((tag) => [tag.name, tag]));
+  const claimed = new Set<number>();
+  const matches: TagMatch[] = desired.map((tag) => {
+    const found = byName.get(tag.name);
+    if (!found) return { desired: tag };
+    claimed.add(found.id);
+    return { desired: tag, live: found, via: "name" };
+  });
+  for (const match of matches) {
+    if (match.live) continue;
+    const previous = match.desired.previously.map((name) => byName.get(name)).find((tag) => tag && !claimed.has(tag.id));
+    if (previous) {
+      claimed.add(previous.id);
+      match.live = previous;
+      match.via = "previously";
+    }
+  }
+  const unmatched = live.filter((tag) => !isSystemTag(tag) && !claimed.has(tag.id));
+  return { matches, unmatched };
+}
+
+export const tagRef = (name: string): Placeholder => ({ $ref: `${addressOf("tag", name)}.id` });
+
+function batches<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
+
+function membershipSteps(address: string, name: string, tagId: number | Placeholder, add: readonly string[], remove: readonly string[]): StepDraft[] {
+  const steps: StepDraft[] = [];
+  for (const batch of batches(remove, TAG_LIMITS.batchSize)) {
+    steps.push({ phase: PHASE.untag, address, description: `untag ${batch.length} follower(s) from ${name}`, request: requests.untagFollowers(tagId, batch) });
+  }
+  for (const batch of batches(add, TAG_LIMITS.batchSize)) {
+    steps.push({ phase: PHASE.tag, address, description: `tag ${batch.length} follower(s) with ${name}`, request: requests.tagFollowers(tagId, batch) });
+  }
+  return steps;
+}
+
+/** A short view of a list of openids for a plan line: the count and the first few. */
+function followerList(openids: readonly string[]): Json {
+  return openids.length <= 5 ? [...openids] : [...openids.slice(0, 5), `… ${openids.length - 5} more`];
+}
+
+function memberDetails(add: readonly string[], remove: readonly string[]): Detail[] {
+  const details: Detail[] = [];
+  if (add.length > 0) details.push({ path: "members", action: "create", after: followerList(add), note: `${add.length} follower(s) to tag` });
+  if (remove.length > 0) details.push({ path: "members", action: "delete", before: followerList(remove), note: `${remove.length} follower(s) to untag` });
+  return details;
+}
+
+function diffMembers(wanted: readonly string[] | undefined, current: readonly string[]): { add: string[]; remove: string[] } {
+  if (!wanted) return { add: [], remove: [] };
+  const have = new Set(current);
+  const want = new Set(wanted);
+  return { add: wanted.filter((openid) => !have.has(openid)), remove: current.filter((openid) => !want.has(openid)) };
+}
+
+export const tagsModule: ResourceModule = {
+  kind: "tag",
+  managed: (desired: DesiredState) => desired.tags !== undefined,
+
+  async read(desired, session) {
+    const tags = await session.tags();
+    const { matches } = matchTags(desired.tags ?? [], tags);
+    const withMembers = matches.filter((match) => match.desired.members !== undefined && match.live);
+    const lists = await Promise.all(withMembers.map((match) => session.members(match.live as ApiTag)));
+    const members: Record<string, string[]> = {};
+    withMembers.forEach((match, index) => (members[String(match.live?.id)] = lists[index] ?? []));
+    return { tags, members };
+  },
+
+  diff(desired: DesiredState, live: LiveState, context: PlanContext): KindPlan {
+    const plan = emptyKindPlan();
+    const liveTags = live.tags ?? [];
+    const { matches, unmatched } = matchTags(desired.tags ?? [], liveTags);
+
+    for (const match of matches) {
+      const { desired: tag } = match;
+      const address = addressOf("tag", tag.name);
+      if (!match.live) {
+        const members = tag.members ?? [];
+        context.tagIds.set(tag.name, tagRef(tag.name));
+        plan.changes.push({
+          address,
+          kind: "tag",
+          name: tag.name,
+          actions: ["create"],
+          reason: "the file lists it and the account has no tag by this name" + (tag.previously.length ? ` or by a previous name (${tag.previously.join(", ")})` : ""),
+          before: null,
+          after: { name: tag.name, id: tagRef(tag.name), ...(tag.members && { followers: members.length }) },
+          details: memberDetails(members, []),
+        });
+        plan.steps.push({ phase: PHASE.tagCreate, address, description: `create tag ${tag.name}`, request: requests.createTag(tag.name), produces: { ref: tagRef(tag.name).$ref, from: "tag.id" } });
+        plan.steps.push(...membershipSteps(address, tag.name, tagRef(tag.name), members, []));
+        continue;
+      }
+
+      const current = match.live;
+      context.tagIds.delete(current.name);
+      context.tagIds.set(tag.name, current.id);
+      const { add, remove } = diffMembers(tag.members, live.members?.[String(current.id)] ?? []);
+      const renamed = match.via === "previously";
+      if (!renamed && add.length === 0 && remove.length === 0) continue;
+      const details: Detail[] = renamed ? [{ path: "name", action: "update", before: current.name, after: tag.name }] : [];
+      details.push(...memberDetails(add, remove));
+      const reasons = [
+        ...(renamed ? [`renamed from ${current.name} (the same id ${current.id} and its ${current.count} follower(s) are kept)`] : []),
+        ...(add.length || remove.length ? [`its members differ from the file's list`] : []),
+      ];
+      const change: Change = {
+        address,
+        kind: "tag",
+        name: tag.name,
+        actions: ["update"],
+        reason: reasons.join("; "),
+        before: { name: current.name, id: current.id, followers: current.count },
+        after: { name: tag.name, id: current.id, followers: tag.members ? tag.members.length : current.count },
+        details,
+      };
+      plan.changes.push(change);
+      if (renamed) {
+        plan.steps.push({ phase: PHASE.tagRename, address, description: `rename tag ${current.name} to ${tag.name} (id ${current.id})`, request: requests.renameTag(current.id, tag.name) });
+      }
+      plan.steps.push(...membershipSteps(address, tag.name, current.id, add, remove));
+    }
+
+    for (const tag of unmatched) {
+      const address = addressOf("tag", tag.name);
+      if (!desired.prune.tags) {
+        plan.unmanaged.push({ address, kind: "tag", note: `id ${tag.id}, ${tag.count} follower(s): not in the file (set prune.tags to delete it)` });
+        continue;
+      }
+      context.tagIds.delete(tag.name);
+      plan.changes.push({
+        address,
+        kind: "tag",
+        name: tag.name,
+        actions: ["delete"],
+        reason: `not in the file, and prune.tags is true; ${tag.count} follower(s) lose the tag`,
+        before: { name: tag.name, id: tag.id, followers: tag.count },
+        after: null,
+        details: [],
+      });
+      plan.steps.push({ phase: PHASE.tagDelete, address, description: `delete tag ${tag.name} (id ${tag.id}, ${tag.count} follower(s))`, request: requests.deleteTag(tag.id) });
+      if (tag.count > TAG_LIMITS.maxFollowersToDelete) {
+        plan.warnings.push(`${address} has ${tag.count} followers: WeChat refuses to delete a tag with more than ${TAG_LIMITS.maxFollowersToDelete} (45057); untag followers first`);
+      }
+    }
+
+    const userTagsAfter = matches.length + (desired.prune.tags ? 0 : unmatched.length);
+    if (userTagsAfter > TAG_LIMITS.maxTags) {
+      plan.problems.push(`the account would have ${userTagsAfter} tags (the file's ${matches.length} and ${unmatched.length} not managed); WeChat allows ${TAG_LIMITS.maxTags}: set prune.tags or delete some`);
+    }
+    return plan;
+  },
+};

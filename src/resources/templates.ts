@@ -1,0 +1,126 @@
+import type { DesiredState, TemplateBinding } from "../config/types.js";
+import { addressOf } from "../plan/model.js";
+import { requests } from "../wechat/requests.js";
+import { TEMPLATE_LIMITS } from "../wechat/rules.js";
+import type { ApiTemplate } from "../wechat/types.js";
+import { emptyKindPlan, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule, type StepDraft } from "./kind.js";
+
+const PLACEHOLDER = /\{\s*\{\s*([A-Za-z0-9_]+)\.DATA\s*\}\s*\}/;
+
+/**
+ * The keyword names of a template, from its content: each line is `名称：{{keywordN.DATA}}` (or `:`), and
+ * the first/remark lines of old library templates have no name. The list API does not return them otherwise.
+ */
+export function templateKeywords(content: string): string[] {
+  const keywords: string[] = [];
+  for (const line of content.split(/\r?\n/)) {
+    const match = PLACEHOLDER.exec(line);
+    if (!match) continue;
+    const label = line.slice(0, match.index).replace(/[:：]\s*$/, "").replace(/\s+/g, " ").trim();
+    if (label !== "") keywords.push(label);
+  }
+  return keywords;
+}
+
+/** Titles and keywords compare without white space: the content's layout is not the template's identity. */
+const squash = (text: string) => text.replace(/\s+/g, "");
+const identity = (title: string, keywords: readonly string[]) => JSON.stringify([squash(title), keywords.map(squash)]);
+
+export function bindingMatches(binding: Pick<TemplateBinding, "title" | "keywords">, template: ApiTemplate): boolean {
+  return identity(binding.title, binding.keywords) === identity(template.title, templateKeywords(template.content));
+}
+
+/** Binds each binding to the first live template with its title and keywords, each template at most once. */
+export function matchTemplates(bindings: readonly TemplateBinding[], templates: readonly ApiTemplate[]) {
+  const claimed = new Set<string>();
+  const bound = new Map<string, ApiTemplate>();
+  for (const binding of bindings) {
+    const template = templates.find((candidate) => !claimed.has(candidate.template_id) && bindingMatches(binding, candidate));
+    if (template) {
+      claimed.add(template.template_id);
+      bound.set(binding.name, template);
+    }
+  }
+  return { bound, unbound: templates.filter((template) => !claimed.has(template.template_id)) };
+}
+
+export const templatesModule: ResourceModule = {
+  kind: "template",
+  managed: (desired: DesiredState) => desired.templates !== undefined,
+
+  async read(_desired, session) {
+    return { templates: await session.templates() };
+  },
+
+  diff(desired: DesiredState, live: LiveState, context: PlanContext): KindPlan {
+    const plan = emptyKindPlan();
+    const bindings = desired.templates ?? [];
+    const goneWithIndustry = new Set(context.templatesDeletedByIndustry.map((template) => template.template_id));
+    const remaining = (live.templates ?? []).filter((template) => !goneWithIndustry.has(template.template_id));
+    const { bound, unbound } = matchTemplates(bindings, remaining);
+    const before = matchTemplates(bindings, live.templates ?? []).bound;
+
+    const adds: StepDraft[] = [];
+    for (const binding of bindings) {
+      if (bound.has(binding.name)) continue;
+      const address = addressOf("template", binding.name);
+      const lost = before.get(binding.name);
+      if (binding.template_id_short === undefined) {
+        plan.problems.push(
+          `${address}: ${lost ? "the industry change deletes its template" : `no template on the account has the title '${binding.title}' and the keywords ${binding.keywords.join(", ")}`}, and the binding has no template_id_short to add one`,
+        );
+        continue;
+      }
+      plan.changes.push({
+        address,
+        kind: "template",
+        name: binding.name,
+        actions: ["create"],
+        reason: lost ? "the industry change deletes its template (" + lost.template_id + "): add it again" : "no template on the account has this title and these keywords",
+        before: null,
+        after: { title: binding.title, keywords: binding.keywords, template_id_short: binding.template_id_short },
+        details: [],
+      });
+      adds.push({
+        phase: PHASE.templateAdd,
+        address,
+        description: `add template ${binding.title} (${binding.template_id_short}) for ${binding.name}`,
+        request: requests.addTemplate(binding.template_id_short, binding.keywords),
+        produces: { ref: `${address}.template_id`, from: "template_id" },
+      });
+    }
+
+    const deletes: StepDraft[] = [];
+    for (const template of unbound) {
+      const address = addressOf("template", template.template_id);
+      if (!desired.prune.templates) {
+        plan.unmanaged.push({ address, kind: "template", note: `'${template.title}' (${templateKeywords(template.content).join(", ")}): no binding in the file (set prune.templates to delete it)` });
+        continue;
+      }
+      plan.changes.push({
+        address,
+        kind: "template",
+        name: template.template_id,
+        actions: ["delete"],
+        reason: "no binding in the file matches it, and prune.templates is true",
+        before: { template_id: template.template_id, title: template.title, keywords: templateKeywords(template.content) },
+        after: null,
+        details: [],
+      });
+      deletes.push({ phase: PHASE.templateDelete, address, description: `delete template ${template.title} (${template.template_id})`, request: requests.deleteTemplate(template.template_id) });
+    }
+
+    const count = remaining.length + adds.length;
+    if (count > TEMPLATE_LIMITS.maxTemplates) {
+      if (count - deletes.length > TEMPLATE_LIMITS.maxTemplates) {
+        plan.problems.push(`the account would hold ${count - deletes.length} templates; WeChat keeps at most ${TEMPLATE_LIMITS.maxTemplates} (45026): set prune.templates or remove bindings`);
+      } else {
+        // Deleting first is the only order that stays within WeChat's cap.
+        for (const step of deletes) step.phase = PHASE.templateDeleteFirst;
+        plan.warnings.push(`templates are deleted before new ones are added: the account would otherwise pass WeChat's cap of ${TEMPLATE_LIMITS.maxTemplates}`);
+      }
+    }
+    plan.steps.push(...adds, ...deletes);
+    return plan;
+  },
+};
