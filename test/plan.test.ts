@@ -70,7 +70,7 @@ ${MENU}conditional_menus:
     const create = plan.steps.find((step) => step.path.endsWith("tags/create")) as Step;
     const add = plan.steps.find((step) => step.path.endsWith("menu/addconditional")) as Step;
     expect(create.produces).toEqual({ ref: "tag.测试人员.id", from: "tag.id" });
-    expect(add.body).toEqual({ button: [{ name: "测试", type: "click", key: "T" }], matchrule: { tag_id: { $ref: "tag.测试人员.id" } } });
+    expect(add.body).toEqual({ button: [{ name: "测试", type: "click", key: "T" }], matchrule: { tag_id: { $ref: "tag.测试人员.id", as: "string" } } });
     expect(add.index).toBeGreaterThan(create.index);
     expect(change(plan, "conditional_menu.testers")?.after).toMatchObject({ matchrule: { tag: "测试人员", tag_id: { $ref: "tag.测试人员.id" } } });
   });

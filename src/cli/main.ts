@@ -49,6 +49,31 @@ program
   .action((options) => run(options, async () => (await import("./plan.js")).runPlan));
 
 program
+  .command("apply")
+  .description("make the account match the file: plan, approve, run the fewest calls, then check")
+  .argument("[plan.json]", "a plan saved with 'wxconf plan --out': applied only if the account has not changed")
+  .addOption(configOption())
+  .option("--auto-approve", "do not ask for approval (CI)")
+  .option("--expect-checksum <sha>", "apply only if the plan made now has this checksum (from a reviewed plan)")
+  .option("--allow-destroy", "allow destructive changes (deleting tags with followers, the default menu, many objects, changing the industry)")
+  .addOption(formatOption(["text", "json"]))
+  .addOption(apiBaseOption())
+  .option("--no-color", "do not colour the output")
+  .action((planFile: string | undefined, options) => run(options, async () => {
+    const { runApply } = await import("./apply.js");
+    return (opts, out) => runApply(planFile, opts, out);
+  }));
+
+program
+  .command("drift")
+  .description("report what was changed outside wxconf; exit 0 in sync, 2 drift, 1 error")
+  .addOption(configOption())
+  .addOption(formatOption(["text", "markdown", "json"]))
+  .addOption(apiBaseOption())
+  .option("--no-color", "do not colour the output")
+  .action((options) => run(options, async () => (await import("./drift.js")).runDrift));
+
+program
   .command("emulator")
   .description("run a local WeChat API (one account in memory) to try wxconf without an account")
   .option("--port <n>", "the port on 127.0.0.1 (0 picks a free one)", "8123")

@@ -8,7 +8,7 @@ import { tagsModule } from "../resources/tags.js";
 import { templatesModule } from "../resources/templates.js";
 import type { ReadClient } from "../wechat/client.js";
 import { VERSION } from "../version.js";
-import { PLAN_FORMAT_VERSION, summarize, type Change, type Plan, type Unmanaged } from "./model.js";
+import { PLAN_FORMAT_VERSION, summarize, type Change, type Plan, type ResourceKind, type Unmanaged } from "./model.js";
 import { safetyFindings } from "./safety.js";
 
 /** In the order their diffs run: each may hand facts to the later ones (PlanContext). */
@@ -38,7 +38,7 @@ export function computePlan(configFile: string, desired: DesiredState, live: Liv
     defaultMenu: live.menu?.default ? "present" : "absent",
   };
   const changes: Change[] = [];
-  const drafts: StepDraft[] = [];
+  const drafts: Array<{ draft: StepDraft; kind: ResourceKind }> = [];
   const unmanaged: Unmanaged[] = [];
   const warnings: string[] = [];
   const problems: string[] = [];
@@ -46,7 +46,7 @@ export function computePlan(configFile: string, desired: DesiredState, live: Liv
   for (const module of modules) {
     const part = module.diff(desired, live, context);
     changes.push(...part.changes);
-    drafts.push(...part.steps);
+    drafts.push(...part.steps.map((draft) => ({ draft, kind: module.kind })));
     unmanaged.push(...part.unmanaged);
     warnings.push(...part.warnings);
     problems.push(...part.problems);
@@ -54,7 +54,7 @@ export function computePlan(configFile: string, desired: DesiredState, live: Liv
   if (problems.length > 0) throw new PlanError(problems);
 
   // Array.prototype.sort is stable: within a phase, steps keep the order their kind gave them.
-  const steps = [...drafts].sort((a, b) => a.phase - b.phase).map((draft, index) => toStep(draft, index + 1));
+  const steps = [...drafts].sort((a, b) => a.draft.phase - b.draft.phase).map(({ draft, kind }, index) => toStep(draft, kind, index + 1));
   return {
     format_version: PLAN_FORMAT_VERSION,
     tool: { name: "wxconf", version: VERSION },

@@ -38,8 +38,9 @@ export interface Change {
 /** One API call apply will make, in order. Bodies hold `{ "$ref": ... }` for values known after apply. */
 export interface Step {
   index: number;
-  /** The change this call serves. */
+  /** The change this call serves, and its kind. */
   address: string;
+  kind: ResourceKind;
   description: string;
   endpoint: EndpointName;
   method: "GET" | "POST";

@@ -1,11 +1,11 @@
 import type { DesiredConditionalMenu, DesiredState } from "../config/types.js";
 import { canonicalJson, type JsonObject } from "../json.js";
 import { addressOf, type Change, type Detail } from "../plan/model.js";
-import { buttonsToJson, cleanButtons, matchruleToJson } from "../wechat/normalize.js";
+import { buttonsToJson, cleanButtons, matchruleToJson, normalizeMatchrule } from "../wechat/normalize.js";
 import { isPlaceholder, requests, type Placeholder } from "../wechat/requests.js";
 import { CLIENT_PLATFORM_TYPES, REMOVED_MATCHRULE_FIELDS } from "../wechat/rules.js";
 import type { LiveConditionalMenu, Matchrule, MenuButton } from "../wechat/types.js";
-import { emptyKindPlan, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule, type StepDraft } from "./kind.js";
+import { APPLIED, emptyKindPlan, NOT_APPLIED, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule, type StepDraft } from "./kind.js";
 import { buttonLines, diffButtons } from "./buttons.js";
 
 /** A conditional menu as WeChat would hold it: the matchrule resolved to ids (or a placeholder). */
@@ -200,5 +200,15 @@ export const conditionalMenusModule: ResourceModule = {
       plan.warnings.push("between the deletes and the adds of conditional menus (a few seconds), some followers may see the default menu or a lower-precedence one");
     }
     return plan;
+  },
+
+  // After the deletes, no live menu has the content of one being added (matchrules are distinct in a
+  // file), so a menu with this content now is the one added.
+  async confirm(step, body, _change, read) {
+    const { conditional } = await read.getMenu();
+    if (step.endpoint === "menuDelConditional") return conditional.some((menu) => menu.menuid === String(body.menuid)) ? NOT_APPLIED : APPLIED;
+    const key = content(normalizeMatchrule(body.matchrule), cleanButtons(body.button));
+    const added = conditional.find((menu) => content(menu.matchrule, menu.button) === key);
+    return added ? { applied: true, answer: { menuid: added.menuid } } : NOT_APPLIED;
   },
 };

@@ -4,7 +4,7 @@ import type { Detail } from "../plan/model.js";
 import { requests } from "../wechat/requests.js";
 import { industryCodeOf, industryLabel } from "../wechat/rules.js";
 import type { ApiTemplate, IndustryName } from "../wechat/types.js";
-import { emptyKindPlan, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule } from "./kind.js";
+import { APPLIED, emptyKindPlan, NOT_APPLIED, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule } from "./kind.js";
 
 type Slot = "primary" | "secondary";
 const SLOTS: readonly Slot[] = ["primary", "secondary"];
@@ -79,5 +79,11 @@ export const industryModule: ResourceModule = {
     });
     plan.warnings.push("WeChat lets an account change its template industry about once a month: apply this change when you mean it.");
     return plan;
+  },
+
+  async confirm(_step, body, _change, read) {
+    const industry = await read.getIndustry();
+    const set = codeOf(industry.primary) === Number(body.industry_id1) && codeOf(industry.secondary) === Number(body.industry_id2);
+    return set ? APPLIED : NOT_APPLIED;
   },
 };

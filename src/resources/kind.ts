@@ -106,19 +106,30 @@ export function emptyKindPlan(): KindPlan {
   return { changes: [], steps: [], unmanaged: [], warnings: [], problems: [] };
 }
 
+/**
+ * Whether a write whose answer was lost took effect, found by re-reading what it affects. When it did,
+ * `answer` stands in for the lost answer (a new tag's id, a new template's id).
+ */
+export type Confirmation = { applied: true; answer: JsonObject } | { applied: false };
+export const APPLIED: Confirmation = { applied: true, answer: {} };
+export const NOT_APPLIED: Confirmation = { applied: false };
+
 export interface ResourceModule {
   kind: ResourceKind;
   managed(desired: DesiredState): boolean;
   /** Reads what this kind needs, through the shared session. */
   read(desired: DesiredState, session: ReadSession): Promise<LiveState>;
   diff(desired: DesiredState, live: LiveState, context: PlanContext): KindPlan;
+  /** After a lost answer: re-reads the object `step` changed (its body resolved) and says whether the call took effect. */
+  confirm(step: Step, body: JsonObject, change: Change | undefined, read: ReadClient): Promise<Confirmation>;
 }
 
-export function toStep(draft: StepDraft, index: number): Step {
+export function toStep(draft: StepDraft, kind: ResourceKind, index: number): Step {
   const endpoint = ENDPOINTS[draft.request.endpoint];
   return {
     index,
     address: draft.address,
+    kind,
     description: draft.description,
     endpoint: draft.request.endpoint,
     method: endpoint.method,

@@ -3,7 +3,7 @@ import { buttonsToJson, cleanButtons } from "../wechat/normalize.js";
 import { requests } from "../wechat/requests.js";
 import { buttonLines, diffButtons, sameButtons } from "./buttons.js";
 import { deletedMenuChange } from "./conditional-menus.js";
-import { emptyKindPlan, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule } from "./kind.js";
+import { APPLIED, emptyKindPlan, NOT_APPLIED, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule } from "./kind.js";
 
 export const DEFAULT_MENU_ADDRESS = "menu.default";
 
@@ -62,5 +62,11 @@ export const menuModule: ResourceModule = {
     });
     plan.steps.push({ phase: PHASE.defaultMenu, address, description: `${current ? "replace" : "create"} the default menu`, request: requests.createMenu(wanted) });
     return plan;
+  },
+
+  async confirm(step, body, _change, read) {
+    const current = (await read.getMenu()).default;
+    if (step.endpoint === "menuDelete") return current ? NOT_APPLIED : APPLIED;
+    return current && sameButtons(current.button, cleanButtons(body.button)) ? APPLIED : NOT_APPLIED;
   },
 };

@@ -1,10 +1,10 @@
 import type { DesiredState, DesiredTag } from "../config/types.js";
-import type { Json } from "../json.js";
+import { isJsonObject, type Json } from "../json.js";
 import { addressOf, type Change, type Detail } from "../plan/model.js";
 import { requests, type Placeholder } from "../wechat/requests.js";
 import { RESERVED_TAGS, TAG_LIMITS } from "../wechat/rules.js";
 import type { ApiTag } from "../wechat/types.js";
-import { emptyKindPlan, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule, type StepDraft } from "./kind.js";
+import { APPLIED, emptyKindPlan, NOT_APPLIED, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule, type StepDraft } from "./kind.js";
 
 export interface TagMatch {
   desired: DesiredTag;
@@ -173,5 +173,22 @@ export const tagsModule: ResourceModule = {
       plan.problems.push(`the account would have ${userTagsAfter} tags (the file's ${matches.length} and ${unmatched.length} not managed); WeChat allows ${TAG_LIMITS.maxTags}: set prune.tags or delete some`);
     }
     return plan;
+  },
+
+  async confirm(step, body, _change, read) {
+    const tag = isJsonObject(body.tag) ? body.tag : {};
+    switch (step.endpoint) {
+      case "tagsCreate": {
+        const created = (await read.getTags()).find((candidate) => candidate.name === tag.name);
+        return created ? { applied: true, answer: { tag: { id: created.id, name: created.name } } } : NOT_APPLIED;
+      }
+      case "tagsUpdate":
+        return (await read.getTags()).some((candidate) => candidate.id === tag.id && candidate.name === tag.name) ? APPLIED : NOT_APPLIED;
+      case "tagsDelete":
+        return (await read.getTags()).some((candidate) => candidate.id === tag.id) ? NOT_APPLIED : APPLIED;
+      default:
+        // Tagging and untagging are idempotent: sending the batch again is the safe way to make sure.
+        return NOT_APPLIED;
+    }
   },
 };

@@ -3,7 +3,7 @@ import { addressOf } from "../plan/model.js";
 import { requests } from "../wechat/requests.js";
 import { TEMPLATE_LIMITS } from "../wechat/rules.js";
 import type { ApiTemplate } from "../wechat/types.js";
-import { emptyKindPlan, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule, type StepDraft } from "./kind.js";
+import { APPLIED, emptyKindPlan, NOT_APPLIED, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule, type StepDraft } from "./kind.js";
 
 const PLACEHOLDER = /\{\s*\{\s*([A-Za-z0-9_]+)\.DATA\s*\}\s*\}/;
 
@@ -122,5 +122,15 @@ export const templatesModule: ResourceModule = {
     }
     plan.steps.push(...adds, ...deletes);
     return plan;
+  },
+
+  // A binding is added only when no live template matches it, so one that matches now is the one added.
+  async confirm(step, body, change, read) {
+    const templates = await read.getTemplates();
+    if (step.endpoint === "templateDelete") return templates.some((template) => template.template_id === body.template_id) ? NOT_APPLIED : APPLIED;
+    const after = (change?.after ?? {}) as { title?: string };
+    const keywords = Array.isArray(body.keyword_name_list) ? body.keyword_name_list.map(String) : [];
+    const added = templates.find((template) => bindingMatches({ title: after.title ?? "", keywords }, template));
+    return added ? { applied: true, answer: { template_id: added.template_id } } : NOT_APPLIED;
   },
 };

@@ -1,15 +1,15 @@
 // The write requests wxconf makes, built in one place: the typed client sends them, and the planner puts
 // them into a plan's steps so that what a reviewer reads is exactly what apply sends.
-import type { Json, JsonObject } from "../json.js";
+import type { JsonObject } from "../json.js";
 import type { EndpointName } from "./endpoints.js";
 import { buttonsToJson, matchruleToJson } from "./normalize.js";
 import type { Matchrule, MenuButton } from "./types.js";
 
-/** A value known only after an earlier call of the same apply (a new tag's id): `{ "$ref": "tag.VIP.id" }`. */
-export interface Placeholder {
-  $ref: string;
-  [key: string]: Json;
-}
+/**
+ * A value known only after an earlier call of the same apply (a new tag's id): `{ "$ref": "tag.VIP.id" }`,
+ * with `"as": "string"` where WeChat wants the value as a string.
+ */
+export type Placeholder = { $ref: string } | { $ref: string; as: "string" };
 
 export function isPlaceholder(value: unknown): value is Placeholder {
   return typeof value === "object" && value !== null && typeof (value as { $ref?: unknown }).$ref === "string";
@@ -25,7 +25,7 @@ export const requests = {
   deleteMenu: (): WriteRequest => ({ endpoint: "menuDelete" }),
   addConditionalMenu: (button: readonly MenuButton[], matchrule: Matchrule, tagId?: Placeholder): WriteRequest => ({
     endpoint: "menuAddConditional",
-    body: { button: buttonsToJson(button), matchrule: { ...matchruleToJson(matchrule), ...(tagId && { tag_id: tagId }) } },
+    body: { button: buttonsToJson(button), matchrule: { ...matchruleToJson(matchrule), ...(tagId && { tag_id: { $ref: tagId.$ref, as: "string" } }) } },
   }),
   deleteConditionalMenu: (menuid: string): WriteRequest => ({ endpoint: "menuDelConditional", body: { menuid } }),
   createTag: (name: string): WriteRequest => ({ endpoint: "tagsCreate", body: { tag: { name } } }),

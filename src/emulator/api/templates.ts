@@ -14,8 +14,10 @@ const industryCode = (value: unknown): number => {
 const setIndustry: Handler = ({ account, body }) => {
   const primary = industryCode(body.industry_id1);
   const secondary = industryCode(body.industry_id2);
+  if (account.industry) {
+    account.templates = account.templates.filter((template) => template.industry === primary || template.industry === secondary);
+  }
   account.industry = { primary, secondary };
-  account.templates = account.templates.filter((template) => template.industry === primary || template.industry === secondary);
   return { errcode: 0, errmsg: "ok" };
 };
 

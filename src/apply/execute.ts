@@ -1,0 +1,89 @@
+import type { Json, JsonObject } from "../json.js";
+import type { Plan, Step } from "../plan/model.js";
+import type { ResourceModule } from "../resources/kind.js";
+import type { ReadClient, WriteClient } from "../wechat/client.js";
+import { WeChatError, WriteOutcomeUnknownError } from "../wechat/errors.js";
+import { redact } from "../wechat/secrets.js";
+import { readPath, resolveRefs } from "./refs.js";
+import type { StepError, StepOutcome } from "./result.js";
+
+export interface StepHooks {
+  onStart?(step: Step, total: number): void;
+  onEnd?(outcome: StepOutcome, total: number): void;
+}
+
+/** How many times a write whose answer keeps getting lost is sent before apply gives up. */
+const MAX_SENDS = 3;
+
+/**
+ * Runs the plan's steps in order and stops at the first failure. A write whose answer was lost is not
+ * repeated blindly: its kind re-reads what it changed, and only a call that did not take effect is sent again.
+ */
+export async function executeSteps(
+  plan: Plan,
+  client: { read: ReadClient; write: WriteClient },
+  modules: readonly ResourceModule[],
+  hooks: StepHooks = {},
+): Promise<StepOutcome[]> {
+  const outputs = new Map<string, Json>();
+  const outcomes: StepOutcome[] = plan.steps.map((step) => ({ index: step.index, address: step.address, description: step.description, api: step.path, status: "not_attempted" }));
+  for (const [position, step] of plan.steps.entries()) {
+    const outcome = outcomes[position] as StepOutcome;
+    hooks.onStart?.(step, plan.steps.length);
+    const started = Date.now();
+    try {
+      const body = resolveRefs(step.body, outputs);
+      const module = modules.find((candidate) => candidate.kind === step.kind);
+      if (!module) throw new Error(`no resource module for ${step.kind}`);
+      const change = plan.changes.find((candidate) => candidate.address === step.address);
+      const { answer, recovered } = await sendOnce(step, body, client, (resolved) => module.confirm(step, resolved, change, client.read));
+      if (step.produces) {
+        const value = readPath(answer, step.produces.from);
+        if (value === undefined) throw new Error(`${step.path} answered without ${step.produces.from}`);
+        outputs.set(step.produces.ref, value);
+      }
+      outcome.status = "done";
+      if (recovered) outcome.recovered = recovered;
+    } catch (error) {
+      outcome.status = "failed";
+      outcome.error = describeStepError(error);
+    }
+    outcome.ms = Date.now() - started;
+    hooks.onEnd?.(outcome, plan.steps.length);
+    if (outcome.status === "failed") break;
+  }
+  return outcomes;
+}
+
+async function sendOnce(
+  step: Step,
+  body: JsonObject,
+  client: { write: WriteClient },
+  confirm: (body: JsonObject) => ReturnType<ResourceModule["confirm"]>,
+): Promise<{ answer: JsonObject; recovered?: StepOutcome["recovered"] }> {
+  let recovered: StepOutcome["recovered"];
+  for (let send = 1; ; send++) {
+    try {
+      const answer = await client.write.send({ endpoint: step.endpoint, ...(step.body !== undefined && { body }) });
+      return recovered ? { answer, recovered } : { answer };
+    } catch (error) {
+      if (!(error instanceof WriteOutcomeUnknownError) || send >= MAX_SENDS) throw error;
+      const confirmation = await confirm(body);
+      if (confirmation.applied) return { answer: confirmation.answer, recovered: "confirmed" };
+      recovered = "sent_again";
+    }
+  }
+}
+
+function describeStepError(error: unknown): StepError {
+  if (error instanceof WeChatError) {
+    return {
+      message: error.message,
+      errcode: error.errcode,
+      errmsg: error.errmsg,
+      ...(error.meaning && { meaning: error.meaning }),
+      ...(error.hint && { hint: error.hint }),
+    };
+  }
+  return { message: redact(error instanceof Error ? error.message : String(error)) };
+}
