@@ -61,9 +61,9 @@ describe("the proxy dispatcher, from the environment", () => {
     expect(proxied).toEqual([]);
   });
 
-  it("goes direct without a proxy setting", async () => {
+  it("goes direct without a proxy setting, or with an empty one", async () => {
     proxied = [];
-    const client = readClientFor(emulator);
+    const client = readClientFor(emulator, { env: { WXCONF_RETRY_BASE_MS: "1", HTTP_PROXY: "", HTTPS_PROXY: "" } });
     await client.read.getTags();
     await client.close();
     expect(proxied).toEqual([]);

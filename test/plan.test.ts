@@ -72,6 +72,7 @@ ${MENU}conditional_menus:
     expect(create.produces).toEqual({ ref: "tag.测试人员.id", from: "tag.id" });
     expect(add.body).toEqual({ button: [{ name: "测试", type: "click", key: "T" }], matchrule: { tag_id: { $ref: "tag.测试人员.id", as: "string" } } });
     expect(add.index).toBeGreaterThan(create.index);
+    expect(add.description).toBe("add conditional menu testers (tag 测试人员 (id known after apply)), precedence 1");
     expect(change(plan, "conditional_menu.testers")?.after).toMatchObject({ matchrule: { tag: "测试人员", tag_id: { $ref: "tag.测试人员.id" } } });
   });
 

@@ -74,6 +74,36 @@ program
   .action((options) => run(options, async () => (await import("./drift.js")).runDrift));
 
 program
+  .command("import")
+  .description("write the live account as a wxconf.yaml (only reads the account)")
+  .addOption(configOption().default(DEFAULT_CONFIG_FILE, "wxconf.yaml, for its account and credentials"))
+  .option("--app-id <id>", "import this account instead (credentials from $WXCONF_APP_SECRET or $WXCONF_ACCESS_TOKEN)")
+  .option("-o, --out <file>", "write to this file (default: stdout)")
+  .option("--with-members", "also write each tag's members")
+  .option("--lenient", "a console menu's buttons that the API cannot create are a warning, not an error")
+  .option("--force", "overwrite the output file")
+  .addOption(apiBaseOption())
+  .option("--no-color", "do not colour the output")
+  .action((options) => run(options, async () => (await import("./import.js")).runImport));
+
+program
+  .command("output")
+  .description("print the ids application code needs: template ids by binding, tag ids by name, menu keys")
+  .addOption(configOption())
+  .addOption(formatOption(["json", "env"]).default("json"))
+  .addOption(apiBaseOption())
+  .option("--no-color", "do not colour the output")
+  .action((options) => run(options, async () => (await import("./output.js")).runOutput));
+
+program
+  .command("preview")
+  .description("draw each menu of the file as a follower sees it (SVG files; offline)")
+  .addOption(configOption())
+  .option("-o, --out <dir>", "the folder to write the pictures to", "wxconf-preview")
+  .option("--no-color", "do not colour the output")
+  .action((options) => run(options, async () => (await import("./preview.js")).runPreview));
+
+program
   .command("emulator")
   .description("run a local WeChat API (one account in memory) to try wxconf without an account")
   .option("--port <n>", "the port on 127.0.0.1 (0 picks a free one)", "8123")

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { ErrorObject } from "ajv";
 import { REMOVED_MATCHRULE_FIELDS } from "../wechat/rules.js";
+import { SCHEMA_URL } from "./defaults.js";
 import type { Path } from "./document.js";
 import validateSchema from "./schema-validator.generated.js";
 import { closest } from "./suggest.js";
@@ -14,7 +15,6 @@ export interface SchemaProblem {
 type JsonSchema = { [key: string]: unknown };
 type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-export const SCHEMA_URL = new URL("../../schemas/wxconf.schema.json", import.meta.url);
 
 /** The schema itself is read only to explain an unknown key (which keys are allowed there). */
 let rawSchema: JsonSchema | undefined;
@@ -140,15 +140,17 @@ function patternMessage(path: Path): string {
   return `${fieldName(path)} has an invalid format`;
 }
 
-/** Binding names become keys for application code (`wxconf output --format env`): keep them identifiers. */
+export const BINDING_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
+
+/** Binding names become keys for application code (`wxconf output`): letters of any script, digits and _. */
 export function bindingNameProblems(data: unknown): SchemaProblem[] {
   const templates = (data as { templates?: unknown } | null)?.templates;
   if (!templates || typeof templates !== "object" || Array.isArray(templates)) return [];
   return Object.keys(templates)
-    .filter((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    .filter((name) => !BINDING_NAME.test(name))
     .map((name) => ({
       path: ["templates", name],
       at: "key" as const,
-      message: `template binding name '${name}' must be an identifier (letters, digits and _): application code reads it as a key`,
+      message: `template binding name '${name}' must be a name of letters, digits and _ (not starting with a digit): application code reads it as a key`,
     }));
 }

@@ -1,7 +1,9 @@
 // The plan as a pull-request comment: the summary first, a banner when anything is deleted, the details
 // in a collapsed diff block, the checksum; never longer than GitHub allows (65 536 characters).
 import type { Plan } from "../plan/model.js";
+import { cleanButtons } from "../wechat/normalize.js";
 import { callsLine, changeLines, summaryLine, type Framing, type Line } from "./lines.js";
+import { textPreview } from "./menu-preview.js";
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
 
@@ -9,8 +11,18 @@ export interface MarkdownOptions {
   framing?: Framing;
   /** Characters at most; the details are cut to fit, never the summary. */
   maxLength?: number;
-  /** Extra blocks for the details (menu previews), already rendered. */
-  extras?: string[];
+}
+
+/** A compact picture of each menu the plan creates or changes, as followers will see it. */
+function menuPreviews(plan: Plan): string[] {
+  const blocks: string[] = [];
+  for (const change of plan.changes) {
+    if (change.kind !== "menu" && change.kind !== "conditional_menu") continue;
+    const after = change.after;
+    if (!after || typeof after !== "object" || Array.isArray(after) || !Array.isArray(after.button)) continue;
+    blocks.push("", `${change.address}, as followers will see it:`, "```text", textPreview(cleanButtons(after.button)), "```");
+  }
+  return blocks;
 }
 
 /** The first `limit` items, then how many more: the banner must stay short whatever the plan. */
@@ -50,7 +62,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   }
 
   const open = [`<details><summary>Details: ${plan.changes.length} change(s)${plan.unmanaged.length ? `, ${plan.unmanaged.length} not managed` : ""}</summary>`, "", "```diff"];
-  const close = ["```", ...(options.extras ?? []), "", "</details>"];
+  const close = ["```", ...menuPreviews(plan), "", "</details>"];
   const fixed = [...head, ...open, ...close, ...foot].join("\n").length + 200;
   const kept: string[] = [];
   let size = fixed;

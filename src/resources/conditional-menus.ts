@@ -2,6 +2,7 @@ import type { DesiredConditionalMenu, DesiredState } from "../config/types.js";
 import { canonicalJson, type JsonObject } from "../json.js";
 import { addressOf, type Change, type Detail } from "../plan/model.js";
 import { buttonsToJson, cleanButtons, matchruleToJson, normalizeMatchrule } from "../wechat/normalize.js";
+import { WeChatError } from "../wechat/errors.js";
 import { isPlaceholder, requests, type Placeholder } from "../wechat/requests.js";
 import { CLIENT_PLATFORM_TYPES, REMOVED_MATCHRULE_FIELDS } from "../wechat/rules.js";
 import type { LiveConditionalMenu, Matchrule, MenuButton } from "../wechat/types.js";
@@ -46,11 +47,11 @@ function resolve(menus: readonly DesiredConditionalMenu[], context: PlanContext,
   });
 }
 
-/** "tag 测试人员 (id 101), iOS" for people. */
-function describeRule(rule: Matchrule, tagNames: ReadonlyMap<string, string>, pending?: Placeholder, pendingName?: string): string {
+/** "tag 测试人员 (id 101), iOS" for people; `named` is the tag's name in the file, when it names one. */
+function describeRule(rule: Matchrule, tagNames: ReadonlyMap<string, string>, named: Pick<Resolved, "tagName" | "pendingTag"> = {}): string {
   const parts: string[] = [];
-  if (pending) parts.push(`tag ${pendingName ?? "?"} (id known after apply)`);
-  else if (rule.tag_id !== undefined) parts.push(`tag ${tagNames.get(rule.tag_id) ?? "?"} (id ${rule.tag_id})`);
+  if (named.pendingTag) parts.push(`tag ${named.tagName ?? "?"} (id known after apply)`);
+  else if (rule.tag_id !== undefined) parts.push(`tag ${named.tagName ?? tagNames.get(rule.tag_id) ?? "?"} (id ${rule.tag_id})`);
   if (rule.client_platform_type !== undefined) {
     parts.push(CLIENT_PLATFORM_TYPES[rule.client_platform_type as keyof typeof CLIENT_PLATFORM_TYPES] ?? `platform ${rule.client_platform_type}`);
   }
@@ -106,10 +107,13 @@ export const conditionalMenusModule: ResourceModule = {
   kind: "conditional_menu",
   managed: (desired: DesiredState) => desired.conditional_menus !== undefined,
 
-  async read(_desired, session) {
-    // Tags resolve rules written by name, and name the tags of live menus in the plan.
-    const [menu, tags] = await Promise.all([session.menu(), session.tags()]);
-    return { menu, tags };
+  async read(desired, session) {
+    // Tags resolve rules written by name, and name the tags of live menus in the plan. When no rule is
+    // written by name, an account that may not read tags (48001) still gets a plan, with ids only.
+    const byName = (desired.conditional_menus ?? []).some((menu) => menu.matchrule.tag !== undefined);
+    const tags = byName ? session.tags() : session.tags().catch((error: unknown) => (error instanceof WeChatError && error.errcode === 48001 ? undefined : Promise.reject(error)));
+    const [menu, tagList] = await Promise.all([session.menu(), tags]);
+    return tagList ? { menu, tags: tagList } : { menu };
   },
 
   diff(desired: DesiredState, live: LiveState, context: PlanContext): KindPlan {
@@ -151,7 +155,7 @@ export const conditionalMenusModule: ResourceModule = {
       return {
         phase: PHASE.conditionalAdd,
         address,
-        description: `add conditional menu ${menu.name} (${describeRule(menu.matchrule, tagNames, menu.pendingTag, menu.tagName)}), precedence ${menu.precedence}`,
+        description: `add conditional menu ${menu.name} (${describeRule(menu.matchrule, tagNames, menu)}), precedence ${menu.precedence}`,
         request: requests.addConditionalMenu(menu.button, menu.matchrule, menu.pendingTag),
       };
     });
@@ -163,7 +167,7 @@ export const conditionalMenusModule: ResourceModule = {
       const address = addressOf("conditional_menu", menu.name);
       if (!old) {
         const details: Detail[] = [
-          { path: "matchrule", action: "create", after: describeRule(menu.matchrule, tagNames, menu.pendingTag, menu.tagName) },
+          { path: "matchrule", action: "create", after: describeRule(menu.matchrule, tagNames, menu) },
           { path: "precedence", action: "create", after: menu.precedence },
           ...buttonLines(menu.button, "create"),
         ];

@@ -40,7 +40,8 @@ export function timeoutsFromEnv(env: Readonly<Record<string, string | undefined>
  * teams reach WeChat through a fixed egress IP that is on the account's whitelist.
  */
 export function createDispatcher(timeouts: HttpTimeouts, env: Readonly<Record<string, string | undefined>> = process.env): Dispatcher {
-  const setting = (name: string) => env[name] ?? env[name.toLowerCase()];
+  // An empty setting (a CI secret that is not set) means no proxy.
+  const setting = (name: string) => env[name] || env[name.toLowerCase()] || undefined;
   const httpProxy = setting("HTTP_PROXY");
   const httpsProxy = setting("HTTPS_PROXY") ?? httpProxy;
   const noProxy = setting("NO_PROXY");

@@ -51,6 +51,12 @@ export const MENU_LIMITS = {
   conditionalUrlDomains: 3,
 } as const;
 
+/**
+ * How much of a name WeChat shows, in display columns (a Chinese character is 2): about 4 Chinese
+ * characters at the top, 8 below; longer names are cut with "…" (wechat-api.md §2.1, community staff answer).
+ */
+export const MENU_DISPLAY = { topColumns: 8, subColumns: 16 } as const;
+
 /** Matchrule fields WeChat no longer accepts (65320, privacy). */
 export const REMOVED_MATCHRULE_FIELDS = ["sex", "country", "province", "city", "language"] as const;
 export const CLIENT_PLATFORM_TYPES = { "1": "iOS", "2": "Android", "3": "other" } as const;

@@ -1,0 +1,59 @@
+import { existsSync, writeFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { SCHEMA_URL } from "../config/defaults.js";
+import { loadConfig } from "../config/load.js";
+import type { Credentials } from "../config/types.js";
+import { readAccount } from "../export/snapshot.js";
+import { accountToYaml } from "../export/to-yaml.js";
+import { openReadClient } from "../wechat/client.js";
+import { elapsed, type AccountOptions } from "./account.js";
+import type { Console } from "./console.js";
+import { EXIT, type ExitCode } from "./exit-codes.js";
+
+export interface ImportOptions extends AccountOptions {
+  appId?: string;
+  out?: string;
+  withMembers?: boolean;
+  lenient?: boolean;
+  force?: boolean;
+}
+
+/** The account's credentials: from --app-id and the environment, or from the file's account section. */
+function credentialsFor(options: ImportOptions): Credentials {
+  if (options.appId === undefined) return loadConfig(options.config).credentials;
+  if (!/^wx[0-9a-f]{16}$/.test(options.appId)) throw new Error(`--app-id '${options.appId}' is not an AppID: 'wx' followed by 16 lower-case hex digits`);
+  return { app_id: options.appId };
+}
+
+/** Writes the live account as a wxconf.yaml. Only reads. */
+export async function runImport(options: ImportOptions, out: Console): Promise<ExitCode> {
+  if (options.out && existsSync(options.out) && !options.force) {
+    throw new Error(`${options.out} exists: pass --force to overwrite it, or -o another file`);
+  }
+  const credentials = credentialsFor(options);
+  const client = openReadClient({ credentials, ...(options.apiBase !== undefined && { apiBase: options.apiBase }) });
+  try {
+    out.error(`Reading account ${credentials.app_id}…`);
+    const started = Date.now();
+    const snapshot = await readAccount(client.read, credentials.app_id, { withMembers: options.withMembers === true, withSelfMenu: true });
+    out.error(`Read the account in ${elapsed(started)} with ${client.stats().requests} API call(s).`);
+    const target = resolve(options.out ?? "wxconf.yaml");
+    const schemaPath = relative(dirname(target), fileURLToPath(SCHEMA_URL)).split("\\").join("/");
+    const result = accountToYaml(snapshot, { importedAt: new Date(), schemaPath, withMembers: options.withMembers === true });
+    if (options.out) {
+      writeFileSync(options.out, result.yaml);
+      out.error(`Wrote ${options.out}. Check it with 'wxconf plan -c ${options.out}': it should show no changes.`);
+    } else {
+      out.info(result.yaml.replace(/\n$/, ""));
+    }
+    for (const notice of result.notices) out.error(`Note: ${notice}`);
+    if (result.dropped.length > 0 && !options.lenient) {
+      out.error(`${result.dropped.length} console-menu button(s) cannot be managed through the API (see the comments in the file); run with --lenient to accept that.`);
+      return EXIT.error;
+    }
+    return EXIT.ok;
+  } finally {
+    await client.close();
+  }
+}

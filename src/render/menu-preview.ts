@@ -1,0 +1,99 @@
+// A menu as a follower sees it: the bottom bar of up to 3 buttons with their sub-menus opened, as SVG
+// (wxconf preview) or as text (in the markdown plan). Names longer than WeChat shows are marked.
+import { MENU_DISPLAY } from "../wechat/rules.js";
+import type { MenuButton } from "../wechat/types.js";
+
+/** Display columns: East Asian wide characters take two. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u.test(char) ? 2 : 1;
+  return width;
+}
+
+/** The name as WeChat shows it: cut to `columns` with "…" when longer. */
+export function shownName(name: string, columns: number): { text: string; cut: boolean } {
+  if (displayWidth(name) <= columns) return { text: name, cut: false };
+  let text = "";
+  for (const char of name) {
+    if (displayWidth(text + char) > columns - 1) break;
+    text += char;
+  }
+  return { text: `${text}…`, cut: true };
+}
+
+export interface CutName {
+  path: string;
+  shown: string;
+}
+
+/** Every name WeChat would cut, with what it shows. */
+export function cutNames(buttons: readonly MenuButton[]): CutName[] {
+  const cut: CutName[] = [];
+  for (const button of buttons) {
+    const top = shownName(button.name, MENU_DISPLAY.topColumns);
+    if (top.cut) cut.push({ path: button.name, shown: top.text });
+    for (const child of button.sub_button ?? []) {
+      const sub = shownName(child.name, MENU_DISPLAY.subColumns);
+      if (sub.cut) cut.push({ path: `${button.name} > ${child.name}`, shown: sub.text });
+    }
+  }
+  return cut;
+}
+
+/** `[ 今日歌曲 | ≡ 服务 ]` and a line per opened sub-menu. */
+export function textPreview(buttons: readonly MenuButton[]): string {
+  const bar = buttons.map((button) => `${button.sub_button?.length ? "≡ " : ""}${shownName(button.name, MENU_DISPLAY.topColumns).text}`);
+  const lines = [`[ ${bar.join(" | ")} ]`];
+  for (const button of buttons) {
+    if (!button.sub_button?.length) continue;
+    lines.push(`  ≡ ${button.name}: ${button.sub_button.map((child) => shownName(child.name, MENU_DISPLAY.subColumns).text).join(" · ")}`);
+  }
+  for (const cut of cutNames(buttons)) lines.push(`  ! '${cut.path}' is longer than WeChat shows: followers see '${cut.shown}'`);
+  return lines.join("\n");
+}
+
+const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+
+const WIDTH = 375;
+const BAR = 56;
+const ITEM = 44;
+const FONT = "PingFang SC, Hiragino Sans GB, Microsoft YaHei, Noto Sans CJK SC, sans-serif";
+
+/** A phone-width picture of the menu: the chat's bottom bar, every sub-menu open above its button. */
+export function svgPreview(buttons: readonly MenuButton[], title: string, subtitle = ""): string {
+  const tallest = Math.max(0, ...buttons.map((button) => button.sub_button?.length ?? 0));
+  const header = 64;
+  const popups = tallest * ITEM + (tallest ? 16 : 0);
+  const height = header + popups + 24 + BAR;
+  const barTop = height - BAR;
+  const column = WIDTH / Math.max(1, buttons.length);
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="${FONT}">`,
+    `<title>${escapeXml(title)}</title>`,
+    `<rect width="${WIDTH}" height="${height}" fill="#ededed"/>`,
+    `<text x="16" y="26" font-size="15" font-weight="600" fill="#111">${escapeXml(title)}</text>`,
+    `<text x="16" y="46" font-size="12" fill="#666">${escapeXml(subtitle || "as a follower sees it; names in red are cut by WeChat")}</text>`,
+    `<rect y="${barTop}" width="${WIDTH}" height="${BAR}" fill="#f7f7f7" stroke="#d9d9d9"/>`,
+  ];
+  buttons.forEach((button, index) => {
+    const left = index * column;
+    const center = left + column / 2;
+    if (index > 0) parts.push(`<line x1="${left}" y1="${barTop + 14}" x2="${left}" y2="${barTop + BAR - 14}" stroke="#d9d9d9"/>`);
+    const top = shownName(button.name, MENU_DISPLAY.topColumns);
+    const label = `${button.sub_button?.length ? "≡ " : ""}${top.text}`;
+    parts.push(`<text x="${center}" y="${barTop + BAR / 2 + 5}" font-size="15" text-anchor="middle" fill="${top.cut ? "#d93025" : "#111"}">${escapeXml(label)}</text>`);
+    const children = button.sub_button ?? [];
+    if (children.length === 0) return;
+    const popupHeight = children.length * ITEM;
+    const popupTop = barTop - 12 - popupHeight;
+    parts.push(`<rect x="${left + 6}" y="${popupTop}" width="${column - 12}" height="${popupHeight}" rx="6" fill="#fff" stroke="#d9d9d9"/>`);
+    children.forEach((child, position) => {
+      const y = popupTop + position * ITEM;
+      if (position > 0) parts.push(`<line x1="${left + 14}" y1="${y}" x2="${left + column - 14}" y2="${y}" stroke="#ececec"/>`);
+      const sub = shownName(child.name, MENU_DISPLAY.subColumns);
+      parts.push(`<text x="${center}" y="${y + ITEM / 2 + 5}" font-size="14" text-anchor="middle" fill="${sub.cut ? "#d93025" : "#111"}">${escapeXml(sub.text)}</text>`);
+    });
+  });
+  parts.push("</svg>");
+  return `${parts.join("\n")}\n`;
+}
