@@ -17,16 +17,23 @@ function clientOptions(config: LoadedConfig, options: AccountOptions, out: Conso
   };
 }
 
-/** The file and a client that can only read (plan, drift, import, output). */
+/**
+ * The file and a client that can only read (plan, drift, import, output). The access token is on its way
+ * when this returns, so the caller can load what it needs meanwhile.
+ */
 export function openForReading(options: AccountOptions, out: Console) {
   const config = loadConfig(options.config);
-  return { config, client: openReadClient(clientOptions(config, options, out)) };
+  const client = openReadClient(clientOptions(config, options, out));
+  client.prefetchToken();
+  return { config, client };
 }
 
-/** The file and a client that reads and writes (apply). */
+/** The file and a client that reads and writes (apply); the token is on its way, as above. */
 export function openForWriting(options: AccountOptions, out: Console) {
   const config = loadConfig(options.config);
-  return { config, client: openClient(clientOptions(config, options, out)) };
+  const client = openClient(clientOptions(config, options, out));
+  client.prefetchToken();
+  return { config, client };
 }
 
 export function elapsed(started: number): string {

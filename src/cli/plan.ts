@@ -1,5 +1,4 @@
 import { writeFileSync } from "node:fs";
-import { managedModules, makePlan } from "../plan/build.js";
 import { hasChanges, type Plan } from "../plan/model.js";
 import { renderPlanJson } from "../render/json.js";
 import type { Framing } from "../render/lines.js";
@@ -27,6 +26,8 @@ export function renderPlan(plan: Plan, format: Format, framing: Framing, color: 
 export async function readPlan(options: AccountOptions, out: Console): Promise<Plan> {
   const { config, client } = openForReading(options, out);
   try {
+    // The planner loads while the token request is in flight.
+    const { managedModules, makePlan } = await import("../plan/build.js");
     const kinds = managedModules(config.desired).map((module) => module.kind);
     out.error(`Reading account ${config.desired.app_id}: ${kinds.length ? kinds.join(", ") : "nothing is managed"}…`);
     const started = Date.now();

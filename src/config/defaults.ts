@@ -1,4 +1,8 @@
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { PACKAGE_ROOT } from "../paths.js";
+
 export const DEFAULT_CONFIG_FILE = "wxconf.yaml";
 
-/** The JSON Schema of the file, one level above both src/ and dist/ (also for editors). */
-export const SCHEMA_URL = new URL("../../schemas/wxconf.schema.json", import.meta.url);
+/** The JSON Schema of the file (also for editors, through yaml-language-server). */
+export const SCHEMA_URL = pathToFileURL(join(PACKAGE_ROOT, "schemas", "wxconf.schema.json"));

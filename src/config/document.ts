@@ -1,5 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from "yaml";
 import type { ConfigIssue } from "./issues.js";
+import { liftPlainRuns, restoreRuns, type LiftedRun } from "./lift.js";
 
 export type Path = ReadonlyArray<string | number>;
 
@@ -20,7 +21,8 @@ export interface ParsedSource {
   usable: boolean;
 }
 
-export function parseSource(file: string, text: string): ParsedSource {
+export function parseSource(file: string, source: string): ParsedSource {
+  const { text, runs } = liftPlainRuns(source);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false });
   const position = (offset: number) => {
@@ -33,13 +35,14 @@ export function parseSource(file: string, text: string): ParsedSource {
   const usable = issues.length === 0;
   issues.push(...duplicateKeyIssues(doc.contents, (offset, message) => issueAtOffset(offset, message), position));
 
+  const lifted = new Map(runs.map((run) => [run.placeholder, run]));
   const locate = (path: Path, at: "key" | "value" = "value") => {
-    const offset = findOffset(doc.contents, path, at) ?? 0;
-    return position(offset);
+    const found = findPosition(doc.contents, path, at, lifted);
+    return typeof found === "number" ? position(found) : found;
   };
   const document: SourceDocument = {
     file,
-    data: usable ? doc.toJS({ maxAliasCount: 100 }) : undefined,
+    data: usable ? restoreRuns(doc.toJS({ maxAliasCount: 100 }), runs) : undefined,
     locate,
     issueAt: (path, message, at) => ({ file, ...locate(path, at), message }),
   };
@@ -88,9 +91,13 @@ function nodeStart(node: unknown): number | undefined {
   return range ? range[0] : undefined;
 }
 
-function findOffset(root: unknown, path: Path, at: "key" | "value"): number | undefined {
+/**
+ * The offset of the node at `path` (of its key, when `at` is "key"), or of its nearest ancestor; an item of
+ * a lifted run has no node, so its line and column come from the run.
+ */
+function findPosition(root: unknown, path: Path, at: "key" | "value", lifted: ReadonlyMap<string, LiftedRun>): number | { line: number; col: number } {
   let current: unknown = root;
-  let best = nodeStart(root);
+  let best = nodeStart(root) ?? 0;
   for (let index = 0; index < path.length; index++) {
     const segment = path[index];
     const last = index === path.length - 1;
@@ -102,7 +109,18 @@ function findOffset(root: unknown, path: Path, at: "key" | "value"): number | un
       current = pair.value;
       best = nodeStart(pair.value) ?? nodeStart(pair.key) ?? best;
     } else if (isSeq(current) && typeof segment === "number") {
-      const item = current.items[segment];
+      let first = 0;
+      let item: unknown;
+      for (const candidate of current.items) {
+        const run = isScalar(candidate) ? lifted.get(String(candidate.value)) : undefined;
+        const span = run ? run.items.length : 1;
+        if (segment < first + span) {
+          if (run) return { line: run.line + (segment - first), col: run.col };
+          item = candidate;
+          break;
+        }
+        first += span;
+      }
       if (item === undefined) return best;
       current = item;
       best = nodeStart(item) ?? best;

@@ -33,6 +33,9 @@ export interface CallRecord {
   fault?: FaultKind;
   /** A write that changed the account (errcode 0), answered or not. */
   applied: boolean;
+  /** When the request arrived (ms since the emulator started) and when its answer left (or was dropped). */
+  receivedMs: number;
+  answeredMs?: number;
 }
 
 export interface CallLog {
@@ -70,6 +73,8 @@ const delay = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(reso
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const account = new Account(options.state ?? {}, (options.tokenTtlSeconds ?? 7200) * 1000);
   const faults = new Faults(options.faults, options.seed ?? 1);
+  const startedAt = performance.now();
+  const now = () => Math.round((performance.now() - startedAt) * 10) / 10;
   let records: CallRecord[] = [];
 
   const server = createServer((request, response) => {
@@ -79,6 +84,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const receivedMs = now();
     const url = new URL(request.url ?? "/", "http://emulator");
     if (url.pathname.startsWith("/__emulator/")) return control(url.pathname, request, response);
     const endpoint = endpointByPath(url.pathname);
@@ -88,12 +94,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       send(response, 404, { errcode: 40066, errmsg: withRid(`invalid url: the emulator does not serve ${url.pathname}`) });
       return;
     }
-    const record: CallRecord = { seq: records.length + 1, method: request.method ?? "GET", path: url.pathname, write: endpoint.write, errcode: null, applied: false };
+    const record: CallRecord = { seq: records.length + 1, method: request.method ?? "GET", path: url.pathname, write: endpoint.write, errcode: null, applied: false, receivedMs };
     records.push(record);
     const fault = faults.next(url.pathname, endpoint.write);
     if (fault) record.fault = fault;
 
     if (fault === "drop") {
+      record.answeredMs = now();
       options.log?.(`${record.method} ${record.path} -> (connection dropped)`);
       request.socket.destroy();
       return;
@@ -107,6 +114,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     record.errcode = Number(answer.errcode ?? 0);
     record.applied = endpoint.write && record.errcode === 0;
     await delay((options.latencyMs ?? 0) + (fault === "slow" ? faults.slowMs : 0));
+    record.answeredMs = now();
     if (fault === "lost_write") {
       options.log?.(`${record.method} ${record.path} -> errcode ${record.errcode} (answer lost)`);
       request.socket.destroy();

@@ -63,6 +63,8 @@ export interface ClientStats {
 interface Connection {
   caller: Caller;
   transport: Transport;
+  /** Starts fetching the access token now; a failure is reported by the first call that needs it. */
+  prefetchToken(): void;
   close(): Promise<void>;
 }
 
@@ -81,22 +83,35 @@ function connect(options: ClientOptions, allowWrites: boolean): Connection {
     ...(debug && { debug }),
   });
   const tokens = selectTokenProvider(options.credentials, transport, env);
-  return { caller: new Caller(transport, tokens, allowWrites, 2 * retry.baseMs), transport, close: () => dispatcher.close() };
+  return {
+    caller: new Caller(transport, tokens, allowWrites, 2 * retry.baseMs),
+    transport,
+    prefetchToken: () => void tokens.token().catch(() => undefined),
+    close: () => dispatcher.close(),
+  };
+}
+
+export interface OpenClient {
+  read: ReadClient;
+  stats(): ClientStats;
+  prefetchToken(): void;
+  close(): Promise<void>;
 }
 
 /** A client that can only read: for plan, drift, import and output. */
-export function openReadClient(options: ClientOptions): { read: ReadClient; stats(): ClientStats; close(): Promise<void> } {
+export function openReadClient(options: ClientOptions): OpenClient {
   const connection = connect(options, false);
-  return { read: readClient(connection.caller), stats: () => ({ ...connection.transport.stats }), close: connection.close };
+  return { read: readClient(connection.caller), stats: () => ({ ...connection.transport.stats }), prefetchToken: connection.prefetchToken, close: connection.close };
 }
 
 /** A client that reads and writes: for apply. */
-export function openClient(options: ClientOptions): { read: ReadClient; write: WriteClient; stats(): ClientStats; close(): Promise<void> } {
+export function openClient(options: ClientOptions): OpenClient & { write: WriteClient } {
   const connection = connect(options, true);
   return {
     read: readClient(connection.caller),
     write: writeClient(connection.caller),
     stats: () => ({ ...connection.transport.stats }),
+    prefetchToken: connection.prefetchToken,
     close: connection.close,
   };
 }

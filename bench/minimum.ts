@@ -1,5 +1,28 @@
-// The fewest write calls that turn a live state into a desired one, computed from WeChat's rules and the
-// design's planning rules directly: an oracle for the property test, independent of wxconf's planner.
+// Scenarios of a live account and a desired file, and the fewest write calls that turn one into the other,
+// computed from WeChat's rules and the design's planning rules directly: an oracle independent of
+// wxconf's planner, shared by the benchmark (API calls) and the property test.
+import { stringify } from "yaml";
+import type { EmulatorSeed } from "../src/emulator/account.js";
+
+/** Followers, menus, buttons and templates scenarios are made of. */
+export const FOLLOWERS = ["o0", "o1", "o2", "o3", "o4", "o5"];
+export const TAG_POOL = ["VIP", "测试", "北京", "上海", "广州"];
+export const MENUS: Record<string, unknown[]> = {
+  m1: [{ name: "a", type: "click", key: "A" }],
+  m2: [{ name: "a", type: "click", key: "A2" }],
+  m3: [{ name: "b", sub_button: [{ name: "b1", type: "click", key: "B1" }] }, { name: "a", type: "click", key: "A" }],
+};
+export const BUTTONS: Record<string, unknown[]> = { x: [{ name: "x", type: "click", key: "X" }], y: [{ name: "y", type: "click", key: "Y" }] };
+export const TEMPLATES: ScenarioTemplate[] = [
+  { short: "47123", title: "订单发货通知", keywords: ["订单号", "发货时间"], industry: 1 },
+  { short: "47123", title: "订单发货通知", keywords: ["订单号"], industry: 1 },
+  { short: "43216", title: "收款成功通知", keywords: ["收款金额"], industry: 1 },
+  { short: "41855", title: "预约成功通知", keywords: ["预约项目"], industry: 2 },
+];
+export const INDUSTRIES: Array<[number, number]> = [
+  [1, 2],
+  [13, 2],
+];
 
 export interface ScenarioTag {
   name: string;
@@ -18,6 +41,8 @@ export interface ScenarioConditional {
   buttons: string;
 }
 export interface Scenario {
+  /** The account's followers (FOLLOWERS when absent). */
+  followers?: string[];
   live: {
     tags: Array<{ name: string; members: string[] }>;
     menu: string | null;
@@ -118,4 +143,41 @@ export function minimumWrites(scenario: Scenario): number {
     calls += live.conditional.length - kept + (desired.conditional.length - kept);
   }
   return calls;
+}
+
+/** The emulator's account for a scenario's live state. */
+export function seedOf(scenario: Scenario): EmulatorSeed {
+  const { live } = scenario;
+  const tagId = (name: string) => 100 + live.tags.findIndex((tag) => tag.name === name);
+  return {
+    followers: scenario.followers ?? FOLLOWERS,
+    tags: live.tags.map((tag) => ({ id: tagId(tag.name), name: tag.name, members: tag.members })),
+    menu: live.menu === null ? null : { button: MENUS[live.menu] as unknown[] },
+    conditional_menus: live.conditional.map((menu) => ({
+      matchrule: menu.rule.tag === undefined ? { client_platform_type: menu.rule.platform } : { tag_id: String(tagId(menu.rule.tag)) },
+      button: BUTTONS[menu.buttons] as unknown[],
+    })),
+    templates: live.templates.map((template) => ({ template_id_short: template.short, keywords: template.keywords })),
+    industry: live.industry === null ? null : { primary: live.industry[0], secondary: live.industry[1] },
+  };
+}
+
+/** The sections of a wxconf.yaml for a scenario's desired state (after version and account). */
+export function fileOf(desired: Scenario["desired"]): string {
+  return stringify({
+    ...(desired.industry && { industry: { primary: desired.industry[0], secondary: desired.industry[1] } }),
+    ...(desired.tags && { tags: desired.tags }),
+    ...(desired.templates && {
+      templates: Object.fromEntries(desired.templates.map((template, index) => [`t${index}`, { template_id_short: template.short, title: template.title, keywords: template.keywords }])),
+    }),
+    menu: desired.menu === null ? null : { button: MENUS[desired.menu] },
+    ...(desired.conditional && {
+      conditional_menus: desired.conditional.map((menu, index) => ({
+        name: `m${index}`,
+        matchrule: menu.rule.tag === undefined ? { client_platform_type: Number(menu.rule.platform) } : { tag: menu.rule.tag },
+        button: BUTTONS[menu.buttons],
+      })),
+    }),
+    prune: desired.prune,
+  });
 }

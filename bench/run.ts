@@ -1,0 +1,330 @@
+// `npm run bench`: the built CLI against the emulator, each figure the median of several runs. Prints a
+// table; `--json [file]` also writes the figures as JSON. Not part of `npm test`: these are numbers, not
+// assertions, on a machine that may be shared.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { EmulatorSeed } from "../src/emulator/account.js";
+import { startEmulator, type Emulator } from "../src/emulator/server.js";
+import { fileOf, minimumWrites, seedOf, TEMPLATES, type Scenario } from "./minimum.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const CLI = join(ROOT, "dist/bin/wxconf.js");
+const RUNS = Number(process.argv.find((arg) => arg.startsWith("--runs="))?.slice(7) ?? 7);
+const jsonAt = process.argv.indexOf("--json");
+const JSON_FILE = jsonAt < 0 ? undefined : (process.argv[jsonAt + 1] ?? "bench-results.json");
+const GNU_TIME = spawnSync("/usr/bin/time", ["-f", "%M", "true"]).status === 0;
+
+interface Row {
+  section: string;
+  measure: string;
+  value: string;
+  target: string;
+  met?: boolean;
+}
+const rows: Row[] = [];
+const figures: Record<string, number | string | boolean> = {};
+
+function record(section: string, measure: string, value: string, target = "", met?: boolean): void {
+  rows.push({ section, measure, value, target, ...(met !== undefined && { met }) });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const header = "version: 1\naccount:\n  app_id: wx0123456789abcdef\n";
+const openids = (count: number, prefix: string) => Array.from({ length: count }, (_, index) => `${prefix}${String(index).padStart(19, "0")}`);
+
+/** Runs a command without blocking this process (the emulator answers from it) and times it. */
+function timed(command: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<{ ms: number; code: number; peakKb?: number; stdout: string }> {
+  const [program, ...args] = GNU_TIME ? ["/usr/bin/time", "-f", "%M", ...command] : command;
+  const started = performance.now();
+  const child = spawn(program ?? "", args, { cwd, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => {
+    child.on("close", (code) => {
+      const ms = performance.now() - started;
+      const peak = GNU_TIME ? Number(stderr.trim().split("\n").pop()) : undefined;
+      resolve({ ms, code: code ?? -1, stdout, ...(peak !== undefined && Number.isFinite(peak) && { peakKb: peak }) });
+    });
+  });
+}
+
+const wxconf = (args: string[], emulator?: Emulator, cwd?: string) =>
+  timed([process.execPath, CLI, ...args], emulator ? { WXCONF_API_BASE: emulator.url, WXCONF_APP_SECRET: emulator.appSecret } : {}, cwd);
+
+function workdir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "wxconf-bench-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+async function medianOf(runs: number, run: () => Promise<{ ms: number; code: number }>, expect = 0): Promise<number> {
+  const times: number[] = [];
+  for (let index = 0; index < runs; index++) {
+    const result = await run();
+    if (result.code !== expect) throw new Error(`a measured run exited with ${result.code}, not ${expect}`);
+    times.push(result.ms);
+  }
+  return median(times);
+}
+
+// 1 ---------------------------------------------------------------------------------------------------
+async function criticalPath(): Promise<void> {
+  const latency = 100;
+  const followers = openids(1000, "oFollower");
+  const state: EmulatorSeed = {
+    followers,
+    industry: { primary: 1, secondary: 2 },
+    tags: [
+      { id: 100, name: "VIP", members: followers.slice(0, 500) },
+      { id: 101, name: "测试", members: followers.slice(500, 600) },
+    ],
+    templates: [{ template_id_short: "47123", keywords: ["订单号", "发货时间"] }],
+    menu: { button: [{ name: "今日歌曲", type: "click", key: "A" }] },
+    conditional_menus: [{ matchrule: { tag_id: "100" }, button: [{ name: "会员", type: "click", key: "V" }] }],
+  };
+  const file = `${header}industry: { primary: 1, secondary: 2 }
+tags:
+  - { name: VIP, members: [${followers.slice(0, 510).join(", ")}] }
+  - { name: 测试, members: [${followers.slice(500, 600).join(", ")}] }
+templates:
+  order: { template_id_short: "47123", title: 订单发货通知, keywords: [订单号, 发货时间] }
+menu:
+  button: [{ name: 今日歌曲, type: click, key: A }]
+conditional_menus:
+  - { name: vip, matchrule: { tag: VIP }, button: [{ name: 会员, type: click, key: V }] }
+`;
+  const emulator = await startEmulator({ state, latencyMs: latency });
+  const dir = workdir({ "wxconf.yaml": file });
+  try {
+    const start = await medianOf(RUNS, () => wxconf(["--version"]));
+    const plans: number[] = [];
+    const wire: number[] = [];
+    let calls = 0;
+    for (let index = 0; index < RUNS; index++) {
+      emulator.resetCalls();
+      const result = await wxconf(["plan"], emulator, dir);
+      if (result.code !== 0) throw new Error("plan failed in the critical-path benchmark");
+      const log = emulator.calls().calls;
+      calls = log.length;
+      plans.push(result.ms);
+      // On the wire: from the first request's arrival to the last answer's departure.
+      wire.push(Math.max(...log.map((call) => call.answeredMs ?? call.receivedMs)) - Math.min(...log.map((call) => call.receivedMs)));
+    }
+    const plan = median(plans);
+    const onWire = median(wire);
+    // The token, one parallel round of reads, then the member pages (one page per tag, in parallel).
+    const rounds = 3;
+    const ratio = (plan - start) / (rounds * latency);
+    const sequential = calls * latency;
+    Object.assign(figures, {
+      plan_ms: Math.round(plan),
+      start_ms: Math.round(start),
+      critical_path_rounds: rounds,
+      critical_path_ratio: Number(ratio.toFixed(2)),
+      wire_ms: Math.round(onWire),
+      wire_ratio: Number((onWire / (rounds * latency)).toFixed(2)),
+      plan_calls: calls,
+    });
+    const section = "1. Plan, critical path (100 ms per answer)";
+    record(section, "wxconf plan, every kind, members declared", `${Math.round(plan)} ms`);
+    record(section, "wxconf --version (process start)", `${Math.round(start)} ms`);
+    record(section, `ratio of the difference to ${rounds} round trips x ${latency} ms`, ratio.toFixed(2), "<= 1.25", ratio <= 1.25);
+    record(section, "of which on the wire: first request to last answer", `${Math.round(onWire)} ms (${(onWire / (rounds * latency)).toFixed(2)})`);
+    record(section, "of which in wxconf: loading code, reading the file, planning", `${Math.round(plan - start - onWire)} ms`);
+    record(section, `a fully sequential client (${calls} calls x ${latency} ms)`, `${sequential} ms`, "", undefined);
+    record(section, "sequential / wxconf (minus start)", `${(sequential / (plan - start)).toFixed(1)}x`);
+  } finally {
+    await emulator.close();
+  }
+}
+
+// 2 ---------------------------------------------------------------------------------------------------
+const EMPTY: Scenario["live"] = { tags: [], menu: null, conditional: [], templates: [], industry: null };
+const NO_PRUNE = { tags: false, templates: false };
+
+const SCENARIOS: Array<[string, Scenario]> = [
+  [
+    "fresh account",
+    {
+      live: EMPTY,
+      desired: {
+        industry: [1, 2],
+        tags: [{ name: "VIP", members: ["o0", "o1"] }, { name: "测试" }],
+        templates: [TEMPLATES[0], TEMPLATES[2]].filter((template) => template !== undefined),
+        menu: "m3",
+        conditional: [
+          { rule: { tag: "VIP" }, buttons: "x" },
+          { rule: { platform: "1" }, buttons: "y" },
+        ],
+        prune: NO_PRUNE,
+      },
+    },
+  ],
+  ["one button changed", { live: { ...EMPTY, menu: "m1" }, desired: { menu: "m2", prune: NO_PRUNE } }],
+  ["tag renamed", { live: { ...EMPTY, tags: [{ name: "测试", members: ["o0"] }] }, desired: { tags: [{ name: "北京", previously: ["测试"] }], menu: null, prune: NO_PRUNE } }],
+  [
+    "120 members added",
+    {
+      followers: openids(130, "o"),
+      live: { ...EMPTY, tags: [{ name: "VIP", members: [] }] },
+      desired: { tags: [{ name: "VIP", members: openids(120, "o") }], menu: null, prune: NO_PRUNE },
+    },
+  ],
+  [
+    "conditional menus reordered",
+    {
+      live: {
+        ...EMPTY,
+        menu: "m1",
+        conditional: [
+          { rule: { platform: "3" }, buttons: "x" },
+          { rule: { platform: "2" }, buttons: "y" },
+          { rule: { platform: "1" }, buttons: "x" },
+        ],
+      },
+      desired: {
+        menu: "m1",
+        conditional: [
+          { rule: { platform: "2" }, buttons: "y" },
+          { rule: { platform: "1" }, buttons: "x" },
+          { rule: { platform: "3" }, buttons: "x" },
+        ],
+        prune: NO_PRUNE,
+      },
+    },
+  ],
+  [
+    "everything changed",
+    {
+      live: {
+        tags: [
+          { name: "VIP", members: ["o0", "o1"] },
+          { name: "测试", members: [] },
+          { name: "北京", members: [] },
+        ],
+        menu: "m1",
+        conditional: [
+          { rule: { platform: "1" }, buttons: "x" },
+          { rule: { tag: "VIP" }, buttons: "y" },
+        ],
+        templates: [TEMPLATES[0], TEMPLATES[2]].filter((template) => template !== undefined),
+        industry: [1, 2],
+      },
+      desired: {
+        industry: [13, 2],
+        tags: [{ name: "VIP", members: ["o2", "o3"] }, { name: "上海", previously: ["测试"] }],
+        templates: [TEMPLATES[1], TEMPLATES[3]].filter((template) => template !== undefined),
+        menu: "m3",
+        conditional: [
+          { rule: { tag: "上海" }, buttons: "x" },
+          { rule: { platform: "2" }, buttons: "y" },
+        ],
+        prune: { tags: true, templates: true },
+      },
+    },
+  ],
+];
+
+async function apiCalls(): Promise<void> {
+  const section = "2. Write calls of apply, against the minimum";
+  for (const [name, scenario] of SCENARIOS) {
+    const emulator = await startEmulator({ state: seedOf(scenario) });
+    const dir = workdir({ "wxconf.yaml": header + fileOf(scenario.desired) });
+    try {
+      const result = await wxconf(["apply", "--auto-approve", "--allow-destroy"], emulator, dir);
+      if (result.code !== 0) throw new Error(`apply failed in scenario '${name}'`);
+      const writes = emulator.calls().writes;
+      const minimum = minimumWrites(scenario);
+      figures[`writes_${name.replace(/\W+/g, "_")}`] = writes;
+      record(section, name, `${writes} (minimum ${minimum})`, "= minimum", writes === minimum);
+    } finally {
+      await emulator.close();
+    }
+  }
+}
+
+// 3 ---------------------------------------------------------------------------------------------------
+async function scale(): Promise<void> {
+  const section = "3. Scale: one tag, declared members differ by 5% (no latency)";
+  const perTenThousand: number[] = [];
+  for (const size of [10_000, 50_000, 100_000]) {
+    const live = openids(size, "oFollower");
+    const changed = size / 20;
+    const desired = [...live.slice(changed), ...openids(changed, "oNewcomer")];
+    const emulator = await startEmulator({ state: { followers: [...live, ...openids(changed, "oNewcomer")], tags: [{ id: 100, name: "big", members: live }] } });
+    const dir = workdir({ "wxconf.yaml": `${header}tags:\n  - name: big\n    members:\n${desired.map((openid) => `      - ${openid}\n`).join("")}` });
+    try {
+      const runs = Math.max(3, Math.floor(RUNS / 2));
+      const results: Array<{ ms: number; peakKb?: number }> = [];
+      for (let index = 0; index < runs; index++) results.push(await wxconf(["plan", "--format", "json"], emulator, dir));
+      const ms = median(results.map((result) => result.ms));
+      const peak = median(results.map((result) => result.peakKb ?? Number.NaN)) / 1024;
+      perTenThousand.push(ms / (size / 10_000));
+      figures[`scale_${size}_ms`] = Math.round(ms);
+      if (Number.isFinite(peak)) figures[`scale_${size}_peak_mb`] = Math.round(peak);
+      const last = size === 100_000;
+      record(section, `${size.toLocaleString("en")} members: plan time`, `${Math.round(ms)} ms`, last ? "< 2000 ms" : "", last ? ms < 2000 : undefined);
+      record(section, `${size.toLocaleString("en")} members: peak memory`, Number.isFinite(peak) ? `${Math.round(peak)} MB` : "n/a (no GNU time)", last ? "< 200 MB" : "", last && Number.isFinite(peak) ? peak < 200 : undefined);
+    } finally {
+      await emulator.close();
+    }
+  }
+  const [at10, at50, at100] = perTenThousand;
+  record(section, "time per 10,000 members at 10k / 50k / 100k", perTenThousand.map((ms) => `${Math.round(ms)} ms`).join(" / "), "falling or flat (linear plus a fixed start)", (at100 ?? 0) <= (at50 ?? 0) * 1.2 && (at50 ?? 0) <= (at10 ?? 0) * 1.2);
+
+  const tags = Array.from({ length: 100 }, (_, index) => ({ id: 100 + index, name: `标签${index}`, members: openids(100, `oT${index}_`) }));
+  const emulator = await startEmulator({ state: { tags } });
+  const dir = workdir({
+    "wxconf.yaml": `${header}tags:\n${tags.map((tag) => `  - name: ${tag.name}\n    members: [${tag.members.slice(1).join(", ")}]\n`).join("")}`,
+  });
+  try {
+    const ms = await medianOf(Math.max(3, Math.floor(RUNS / 2)), () => wxconf(["plan", "--format", "json"], emulator, dir));
+    figures.scale_100_tags_ms = Math.round(ms);
+    record("3. Scale: one tag, declared members differ by 5% (no latency)", "100 tags x 100 members, one removed from each: plan time", `${Math.round(ms)} ms`);
+  } finally {
+    await emulator.close();
+  }
+}
+
+// 4 ---------------------------------------------------------------------------------------------------
+async function startUp(): Promise<void> {
+  const section = "4. Start-up";
+  const runs = RUNS * 2 + 1;
+  const bare = await medianOf(runs, () => timed([process.execPath, "-e", ""]));
+  const version = await medianOf(runs, () => wxconf(["--version"]));
+  const validate = await medianOf(runs, () => wxconf(["validate", "-c", "examples/full.yaml"]));
+  Object.assign(figures, { node_ms: Math.round(bare), version_ms: Math.round(version), validate_ms: Math.round(validate) });
+  record(section, "node -e ''", `${Math.round(bare)} ms`);
+  record(section, "wxconf --version", `${Math.round(version)} ms (${(version / bare).toFixed(2)}x node)`);
+  record(section, "wxconf validate -c examples/full.yaml", `${Math.round(validate)} ms (${(validate / bare).toFixed(2)}x node)`, "< 3x node", validate / bare < 3);
+}
+
+function table(): string {
+  const lines = ["| section | measure | value | target | met |", "|---|---|---|---|---|"];
+  for (const row of rows) lines.push(`| ${row.section} | ${row.measure} | ${row.value} | ${row.target} | ${row.met === undefined ? "" : row.met ? "yes" : "NO"} |`);
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(CLI)) throw new Error("dist/bin/wxconf.js is missing: run 'npm ci' (or 'npm run build') first");
+  process.stderr.write(`wxconf benchmarks: ${RUNS} runs per figure (medians); this takes a minute or two…\n`);
+  await startUp();
+  await criticalPath();
+  await apiCalls();
+  await scale();
+  process.stdout.write(`${table()}\n`);
+  if (JSON_FILE) {
+    writeFileSync(JSON_FILE, `${JSON.stringify({ runs: RUNS, figures, rows }, null, 2)}\n`);
+    process.stderr.write(`wrote ${JSON_FILE}\n`);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
