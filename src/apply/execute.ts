@@ -36,7 +36,7 @@ export async function executeSteps(
       const module = modules.find((candidate) => candidate.kind === step.kind);
       if (!module) throw new Error(`no resource module for ${step.kind}`);
       const change = plan.changes.find((candidate) => candidate.address === step.address);
-      const { answer, recovered } = await sendOnce(step, body, client, (resolved) => module.confirm(step, resolved, change, client.read));
+      const { answer, recovered } = await sendConfirmingLostAnswers(step, body, client, (resolved) => module.confirm(step, resolved, change, client.read));
       if (step.produces) {
         const value = readPath(answer, step.produces.from);
         if (value === undefined) throw new Error(`${step.path} answered without ${step.produces.from}`);
@@ -55,7 +55,7 @@ export async function executeSteps(
   return outcomes;
 }
 
-async function sendOnce(
+async function sendConfirmingLostAnswers(
   step: Step,
   body: JsonObject,
   client: { write: WriteClient },

@@ -7,7 +7,7 @@ import { isPlaceholder, requests, type Placeholder } from "../wechat/requests.js
 import { CLIENT_PLATFORM_TYPES, REMOVED_MATCHRULE_FIELDS } from "../wechat/rules.js";
 import type { LiveConditionalMenu, Matchrule, MenuButton } from "../wechat/types.js";
 import { APPLIED, emptyKindPlan, NOT_APPLIED, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule, type StepDraft } from "./kind.js";
-import { buttonLines, diffButtons } from "./buttons.js";
+import { buttonLines, diffButtons, sameButtons } from "./buttons.js";
 
 /** A conditional menu as WeChat would hold it: the matchrule resolved to ids (or a placeholder). */
 interface Resolved {
@@ -131,7 +131,7 @@ export const conditionalMenusModule: ResourceModule = {
       plan.problems.push("conditional menus need a default menu (WeChat answers 65303): the account has none and the file does not manage 'menu'; add a 'menu' section");
     }
     const oldestFirst = [...wanted].reverse();
-    const { kept, deleted, firstAdded } = planConditionalCalls(
+    const { deleted, firstAdded } = planConditionalCalls(
       current,
       oldestFirst.map((menu) => ({ key: menu.pendingTag ? undefined : content(menu.matchrule, menu.button) })),
     );
@@ -174,17 +174,17 @@ export const conditionalMenusModule: ResourceModule = {
         plan.changes.push({ address, kind: "conditional_menu", name: menu.name, actions: ["create"], reason: "the account has no conditional menu with this rule", before: null, after, details });
         continue;
       }
-      const sameButtons = canonicalJson(buttonsToJson(old.button)) === canonicalJson(buttonsToJson(menu.button));
+      const unchanged = sameButtons(old.button, menu.button);
       const details: Detail[] = [];
       const oldPrecedence = livePrecedence(old);
-      if (oldPrecedence !== menu.precedence || sameButtons) details.push({ path: "precedence", action: "update", before: oldPrecedence, after: menu.precedence });
-      if (!sameButtons) details.push(...diffButtons(menu.button, old.button));
+      if (oldPrecedence !== menu.precedence || unchanged) details.push({ path: "precedence", action: "update", before: oldPrecedence, after: menu.precedence });
+      if (!unchanged) details.push(...diffButtons(menu.button, old.button));
       const change: Change = {
         address,
         kind: "conditional_menu",
         name: menu.name,
         actions: ["delete", "create"],
-        reason: !sameButtons
+        reason: !unchanged
           ? "conditional menus cannot be updated: its buttons changed"
           : oldPrecedence !== menu.precedence
             ? `it moves from precedence ${oldPrecedence} to ${menu.precedence}, and conditional menus cannot be reordered: it is deleted and added again`

@@ -5,7 +5,7 @@ import { buttonLines, diffButtons, sameButtons } from "./buttons.js";
 import { deletedMenuChange } from "./conditional-menus.js";
 import { APPLIED, emptyKindPlan, NOT_APPLIED, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule } from "./kind.js";
 
-export const DEFAULT_MENU_ADDRESS = "menu.default";
+const DEFAULT_MENU_ADDRESS = "menu.default";
 
 export const menuModule: ResourceModule = {
   kind: "menu",

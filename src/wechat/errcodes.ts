@@ -108,8 +108,6 @@ export function errcodeInfo(errcode: number): ErrcodeInfo | undefined {
   return ERRCODES[errcode];
 }
 
-export const TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);
-
 function tokenHint(): string {
   return "wxconf fetched a new token once and the call still failed: if $WXCONF_ACCESS_TOKEN or token_command gave the token, check that it is current; otherwise check that nothing calls force_refresh";
 }

@@ -69,8 +69,3 @@ export interface ApiQuota {
   used: number;
   remain: number;
 }
-
-export interface WeChatErrorBody {
-  errcode?: number;
-  errmsg?: string;
-}
