@@ -32,7 +32,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export async function runOutput(options: OutputOptions, out: Console): Promise<ExitCode> {
   const { config, client } = openForReading(options, out);
   try {
-    const snapshot = await readAccount(client.read, config.desired.app_id, { withMembers: false, withSelfMenu: false });
+    const snapshot = await readAccount(client.read, config.desired.app_id, { withMembers: false, withSelfMenu: false, withIndustry: false });
     const bindings = config.desired.templates ?? [];
     const { bound } = matchTemplates(bindings, snapshot.templates ?? []);
     const missing = bindings.filter((binding) => !bound.has(binding.name)).map((binding) => binding.name);

@@ -32,7 +32,12 @@ async function optional<T>(what: string, read: () => Promise<T>, unreadable: str
   }
 }
 
-export async function readAccount(read: ReadClient, appId: string, options: { withMembers: boolean; withSelfMenu: boolean }): Promise<AccountSnapshot> {
+/** Reads the account in one parallel round; the console menu and the industry only when asked (import). */
+export async function readAccount(
+  read: ReadClient,
+  appId: string,
+  options: { withMembers: boolean; withSelfMenu: boolean; withIndustry: boolean },
+): Promise<AccountSnapshot> {
   const session = new ReadSession(read);
   const unreadable: string[] = [];
   const [menu, selfMenu, tags, templates, industry] = await Promise.all([
@@ -40,7 +45,7 @@ export async function readAccount(read: ReadClient, appId: string, options: { wi
     options.withSelfMenu ? optional("the console menu", () => read.getSelfMenuInfo(), unreadable) : Promise.resolve(undefined),
     optional("tags", () => session.tags(), unreadable),
     optional("templates", () => session.templates(), unreadable),
-    optional("industry", () => session.industry(), unreadable),
+    options.withIndustry ? optional("industry", () => session.industry(), unreadable) : Promise.resolve(undefined),
   ]);
   const members: Record<string, string[]> = {};
   if (options.withMembers && tags) {

@@ -134,7 +134,7 @@ export function toStep(draft: StepDraft, kind: ResourceKind, index: number): Ste
     endpoint: draft.request.endpoint,
     method: endpoint.method,
     path: endpoint.path,
-    ...(draft.request.body !== undefined && { body: draft.request.body as JsonObject }),
+    ...(draft.request.body !== undefined && { body: draft.request.body }),
     ...(draft.produces && { produces: draft.produces }),
   };
 }
