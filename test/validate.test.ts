@@ -40,9 +40,9 @@ describe("wxconf validate: valid files", () => {
 
   it("reads wxconf.yaml by default and interpolates ${NAME} from the environment", async () => {
     const dir = workdir({
-      "wxconf.yaml": "version: 1\naccount:\n  app_id: ${APP_ID}\n  app_secret: ${MY_SECRET}\nmenu:\n  button: [{ name: 官网, type: view, url: '${SITE}/home' }]\n",
+      "wxconf.yaml": "version: 1\naccount:\n  app_id: ${WXCONF_VAR_APP_ID}\n  app_secret: ${MY_SECRET}\nmenu:\n  button: [{ name: 官网, type: view, url: '${WXCONF_VAR_SITE}/home' }]\n",
     });
-    const result = await runCli(["validate"], { cwd: dir, env: { APP_ID: "wx0123456789abcdef", MY_SECRET: "s3cr3t-value", SITE: "https://example.com" } });
+    const result = await runCli(["validate"], { cwd: dir, env: { WXCONF_VAR_APP_ID: "wx0123456789abcdef", MY_SECRET: "s3cr3t-value", WXCONF_VAR_SITE: "https://example.com" } });
     expect(result.stdout).toBe("wxconf.yaml is valid\n");
     expect(result.code).toBe(0);
   });
@@ -272,13 +272,13 @@ describe("wxconf validate: tags, templates, industry, secrets", () => {
     const dir = workdir({ "wxconf.yaml": "version: 1\naccount:\n  app_id: wx0123456789abcdef\n  app_secret: 0123456789abcdef0123456789abcdef\n" });
     const result = await runCli(["validate"], { cwd: dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("wxconf.yaml:4:15: app_secret must be a reference like ${WECHAT_APP_SECRET}, not the secret itself");
+    expect(result.stderr).toContain("wxconf.yaml:4:15: account.app_secret must be a reference like ${WECHAT_APP_SECRET}, not the secret itself");
     expect(result.stderr).not.toContain("0123456789abcdef0123456789abcdef");
   });
 
   it("names a missing environment variable", async () => {
-    await expectInvalid(`menu:\n  button: [{ name: a, type: view, url: "\${SITE_URL}/x" }]\n`, [
-      { line: 5, col: 40, includes: "environment variable SITE_URL is not set" },
+    await expectInvalid(`menu:\n  button: [{ name: a, type: view, url: "\${WXCONF_VAR_SITE_URL}/x" }]\n`, [
+      { line: 5, col: 40, includes: "environment variable WXCONF_VAR_SITE_URL is not set" },
     ]);
   });
 

@@ -3,7 +3,7 @@ import type { Plan, Step } from "../plan/model.js";
 import type { ResourceModule } from "../resources/kind.js";
 import type { ReadClient, WriteClient } from "../wechat/client.js";
 import { WeChatError, WriteOutcomeUnknownError } from "../wechat/errors.js";
-import { redact } from "../wechat/secrets.js";
+import { redact } from "../secrets.js";
 import { readPath, resolveRefs } from "./refs.js";
 import type { StepError, StepOutcome } from "./result.js";
 

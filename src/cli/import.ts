@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { writeOutputFile } from "../sink.js";
+import { existsSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SCHEMA_URL } from "../config/defaults.js";
@@ -42,7 +43,7 @@ export async function runImport(options: ImportOptions, out: Console): Promise<E
     const schemaPath = relative(dirname(target), fileURLToPath(SCHEMA_URL)).split("\\").join("/");
     const result = accountToYaml(snapshot, { importedAt: new Date(), schemaPath, withMembers: options.withMembers === true });
     if (options.out) {
-      writeFileSync(options.out, result.yaml);
+      writeOutputFile(options.out, result.yaml);
       out.error(`Wrote ${options.out}. Check it with 'wxconf plan -c ${options.out}': it should show no changes.`);
     } else {
       out.info(result.yaml.replace(/\n$/, ""));

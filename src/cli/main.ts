@@ -3,6 +3,8 @@
 // `wxconf --version` and `wxconf validate` do not pay for the HTTP client and the planner.
 import { Command, Option } from "commander";
 import { DEFAULT_CONFIG_FILE } from "../config/defaults.js";
+import { registerSecretsFromEnv } from "../secrets.js";
+import { writeStderr } from "../sink.js";
 import { VERSION } from "../version.js";
 import { processConsole, type Console } from "./console.js";
 import { describeError } from "./errors.js";
@@ -12,6 +14,7 @@ type Action<O> = (options: O, out: Console) => ExitCode | Promise<ExitCode>;
 
 async function run<O extends { color?: boolean }>(options: O, action: () => Promise<Action<O>>): Promise<void> {
   const out = processConsole({ color: options.color !== false });
+  registerSecretsFromEnv(process.env);
   try {
     process.exitCode = await (await action())(options, out);
   } catch (error) {
@@ -115,6 +118,6 @@ program
   .action((options) => run(options, async () => (await import("./emulator.js")).runEmulator));
 
 program.parseAsync().catch((error: unknown) => {
-  process.stderr.write(`${String(error)}\n`);
+  writeStderr(`${String(error)}\n`);
   process.exitCode = EXIT.error;
 });

@@ -27,6 +27,11 @@ function keysOf(buttons: readonly MenuButton[], into: Record<string, string>): v
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * Values come from the server, and the lines go to $GITHUB_ENV or `eval`: only characters that mean
+ * nothing to either (no newline, quote, $, space, backslash or `) pass.
+ */
+const ENV_SAFE_VALUE = /^[A-Za-z0-9_.:@%+=\/-]*$/;
 
 /** The ids application code needs, read from the live account (never copied by hand). */
 export async function runOutput(options: OutputOptions, out: Console): Promise<ExitCode> {
@@ -56,12 +61,22 @@ export async function runOutput(options: OutputOptions, out: Console): Promise<E
     }
     const lines: string[] = [];
     const skipped: string[] = [];
+    const unsafe: string[] = [];
     const add = (prefix: string, name: string, value: string | number) => {
-      if (ENV_NAME.test(name)) lines.push(`${prefix}${name.toUpperCase()}=${value}`);
-      else skipped.push(name);
+      if (!ENV_NAME.test(name)) skipped.push(name);
+      else if (!ENV_SAFE_VALUE.test(String(value))) unsafe.push(name);
+      else lines.push(`${prefix}${name.toUpperCase()}=${value}`);
     };
     for (const [name, id] of Object.entries(outputs.templates)) add("WXCONF_TEMPLATE_", name, id);
     for (const [name, id] of Object.entries(outputs.tags)) add("WXCONF_TAG_", name, id);
+    if (unsafe.length > 0) {
+      // Nothing is printed: a partial env file would hide the problem.
+      out.error(
+        `Refused: the account's value for ${unsafe.join(", ")} has characters that are not safe in an env file or shell (newline, quote, $, space...); ` +
+          "a WeChat id never has them, so the answer is suspect. Use --format json to see it.",
+      );
+      return EXIT.error;
+    }
     out.info(lines.join("\n"));
     if (skipped.length > 0) out.error(`Not in the env format (names must be ASCII letters, digits and _): ${skipped.join(", ")}; use --format json`);
     return EXIT.ok;

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { writeOutputFile } from "../sink.js";
 import { hasChanges, type Plan } from "../plan/model.js";
 import { renderPlanJson } from "../render/json.js";
 import type { Framing } from "../render/lines.js";
@@ -43,7 +43,7 @@ export async function runPlan(options: PlanOptions, out: Console): Promise<ExitC
   const plan = await readPlan(options, out);
   out.info(renderPlan(plan, options.format, "plan", out.colorOut).replace(/\n$/, ""));
   if (options.out) {
-    writeFileSync(options.out, renderPlanJson(plan));
+    writeOutputFile(options.out, renderPlanJson(plan));
     out.error(`\nSaved the plan to ${options.out}: 'wxconf apply ${options.out}' applies it if the account has not changed.`);
   }
   return options.detailedExitcode && hasChanges(plan) ? EXIT.changes : EXIT.ok;

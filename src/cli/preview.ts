@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeOutputFile } from "../sink.js";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../config/load.js";
 import { addressOf } from "../plan/model.js";
@@ -33,7 +34,7 @@ export function runPreview(options: PreviewOptions, out: Console): ExitCode {
   mkdirSync(options.out, { recursive: true });
   for (const menu of menus) {
     const file = join(options.out, `${menu.address.replace(/[^\p{L}\p{N}_.#-]+/gu, "_")}.svg`);
-    writeFileSync(file, svgPreview(menu.buttons, menu.address, menu.subtitle));
+    writeOutputFile(file, svgPreview(menu.buttons, menu.address, menu.subtitle));
     out.info(file);
     for (const cut of cutNames(menu.buttons)) out.error(`  ${menu.address}: '${cut.path}' is longer than WeChat shows; followers see '${cut.shown}'`);
   }

@@ -15,14 +15,14 @@ export function stepProgress(out: Console): StepHooks & { onVerify(): void } {
     if (spinner) {
       clearInterval(spinner);
       spinner = undefined;
-      process.stderr.write("\r\u001b[K");
+      out.progress("\r\u001b[K");
     }
   };
   return {
     onStart(step: Step, total: number) {
       if (!out.interactive) return;
       let frame = 0;
-      const draw = () => process.stderr.write(`\r${FRAMES[frame++ % FRAMES.length]} ${label(step.index, total, step.description)}`);
+      const draw = () => out.progress(`\r${FRAMES[frame++ % FRAMES.length]} ${label(step.index, total, step.description)}`);
       draw();
       spinner = setInterval(draw, 100);
     },

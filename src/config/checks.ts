@@ -13,7 +13,8 @@ import {
   type RulePath,
 } from "../wechat/rules.js";
 import type { Path } from "./document.js";
-import { isReference } from "./interpolate.js";
+import { isReference, SECRET_FIELDS } from "./interpolate.js";
+import { append } from "../append.js";
 
 export interface RuleProblem {
   path: Path;
@@ -43,16 +44,16 @@ export function checkRules(data: unknown, raw: unknown): RuleProblem[] {
 }
 
 function checkSecret(raw: Loose | undefined): RuleProblem[] {
-  const secret = asObject(raw?.account)?.app_secret;
-  if (typeof secret === "string" && !isReference(secret)) {
+  return SECRET_FIELDS.flatMap((path) => {
+    const secret = asObject(raw?.[String(path[0])])?.[String(path[1])];
+    if (typeof secret !== "string" || isReference(secret)) return [];
     return [
       value(
-        ["account", "app_secret"],
-        "app_secret must be a reference like ${WECHAT_APP_SECRET}, not the secret itself: this file is reviewed and committed (or leave it out and set $WXCONF_APP_SECRET)",
+        path,
+        `${path.join(".")} must be a reference like \${WECHAT_APP_SECRET}, not the secret itself: this file is reviewed and committed (or leave it out and set its WXCONF_ variable)`,
       ),
     ];
-  }
-  return [];
+  });
 }
 
 function checkIndustry(industry: unknown): RuleProblem[] {
@@ -93,7 +94,7 @@ function checkTags(tags: unknown): RuleProblem[] {
     asArray(fields?.previously).forEach((previous, previousIndex) => {
       if (typeof previous === "string") claim(previous, ["tags", index, "previously", previousIndex], `a previous name of '${name}'`);
     });
-    problems.push(...duplicates(asArray(fields?.members), ["tags", index, "members"], (openid) => `follower ${openid} is listed twice in '${name}'`));
+    append(problems, duplicates(asArray(fields?.members), ["tags", index, "members"], (openid) => `follower ${openid} is listed twice in '${name}'`));
   });
   return problems;
 }

@@ -8,7 +8,15 @@ export interface ConfigIssue {
 
 /** `FILE:LINE:COL: message`; a problem with the file as a whole (line 0) is `FILE: message`. */
 export function formatIssue(issue: ConfigIssue): string {
-  return issue.line > 0 ? `${issue.file}:${issue.line}:${issue.col}: ${issue.message}` : `${issue.file}: ${issue.message}`;
+  const message = cutQuotedValues(issue.message);
+  return issue.line > 0 ? `${issue.file}:${issue.line}:${issue.col}: ${message}` : `${issue.file}: ${message}`;
+}
+
+const LONG_QUOTED = /'([^']{81,})'/g;
+
+/** A message quotes the value it is about; a long value is cut so that the message stays readable. */
+function cutQuotedValues(message: string): string {
+  return message.replace(LONG_QUOTED, (_, value: string) => `'${value.slice(0, 60)}…' (${value.length} characters)`);
 }
 
 /** Thrown when a configuration file cannot be used; carries every problem found, in file order. */

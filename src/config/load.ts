@@ -1,23 +1,66 @@
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { registerSecret, registerSecretsFromEnv } from "../secrets.js";
 import { checkRules } from "./checks.js";
 import { parseSource, type Path } from "./document.js";
 import { interpolate } from "./interpolate.js";
 import { ConfigError, sortIssues, type ConfigIssue } from "./issues.js";
 import { bindingNameProblems, checkSchema } from "./schema.js";
+import { checkTexts } from "./text-checks.js";
 import type { ConfigFile, DesiredState, LoadedConfig } from "./types.js";
 
 export { DEFAULT_CONFIG_FILE } from "./defaults.js";
 
 /** Reads, interpolates and validates a configuration file. Throws ConfigError with every problem at once. */
 export function loadConfig(file: string, env: Readonly<Record<string, string | undefined>> = process.env): LoadedConfig {
-  let text: string;
+  return parseConfig(file, readConfigText(file), env);
+}
+
+/** Large enough for a tag of 1 000 000 members (about 35 MB of YAML), small enough to fail fast on a wrong file. */
+export const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
+
+/** Reads the file as UTF-8: only a regular file, only up to MAX_CONFIG_BYTES, and only valid UTF-8. */
+export function readConfigText(file: string): string {
+  const fail = (message: string, line = 0, col = 0): never => {
+    throw new ConfigError([{ file, line, col, message }]);
+  };
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    const fd = openSync(file, "r");
+    try {
+      const stats = fstatSync(fd);
+      if (!stats.isFile()) fail("not a regular file (a folder, a device or a pipe): -c must name a YAML file");
+      if (stats.size > MAX_CONFIG_BYTES) fail(`the file is ${stats.size} bytes; wxconf reads at most ${MAX_CONFIG_BYTES} (64 MiB)`);
+      // One byte more than the limit tells a file that grew after fstat from one that did not.
+      const buffer = Buffer.alloc(Math.min(stats.size, MAX_CONFIG_BYTES) + 1);
+      let length = 0;
+      for (let read = -1; read !== 0 && length < buffer.length; length += read) read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (length > MAX_CONFIG_BYTES) fail(`the file is over ${MAX_CONFIG_BYTES} bytes (64 MiB), the most wxconf reads`);
+      bytes = buffer.subarray(0, length);
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file (use -c to name the configuration file)" : String((error as Error).message);
-    throw new ConfigError([{ file, line: 0, col: 0, message: `cannot read: ${reason}` }]);
+    if (error instanceof ConfigError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such file (use -c to name the configuration file, or 'wxconf import' to write one from the account)" : code === "EISDIR" ? "a folder, not a file: -c must name a YAML file" : String((error as Error).message);
+    return fail(`cannot read: ${reason}`);
   }
-  return parseConfig(file, text, env);
+  return decodeUtf8(bytes, (line, col) => fail("the file is not valid UTF-8 here: save it as UTF-8", line, col));
+}
+
+function decodeUtf8(bytes: Buffer, invalidAt: (line: number, col: number) => never): string {
+  const text = bytes.toString("utf8");
+  if (!text.includes("\uFFFD")) return text;
+  // The first U+FFFD that the bytes did not spell (EF BF BD) is where decoding failed.
+  for (let index = text.indexOf("\uFFFD"); index !== -1; index = text.indexOf("\uFFFD", index + 1)) {
+    const offset = Buffer.byteLength(text.slice(0, index), "utf8");
+    if (!(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) {
+      const before = text.slice(0, index);
+      const lineStart = before.lastIndexOf("\n") + 1;
+      invalidAt(before.split("\n").length, index - lineStart + 1);
+    }
+  }
+  return text;
 }
 
 export function parseConfig(file: string, text: string, env: Readonly<Record<string, string | undefined>>): LoadedConfig {
@@ -27,15 +70,22 @@ export function parseConfig(file: string, text: string, env: Readonly<Record<str
     throw new ConfigError([{ file, line: 1, col: 1, message: "the file is empty: it needs at least 'version: 1' and 'account: { app_id: ... }'" }]);
   }
 
-  const { data, problems: missing } = interpolate(document.data, env);
+  // Secrets known before the file is checked, so that a managed value holding one is refused.
+  registerSecretsFromEnv(env);
+  const { data, problems: missing, secrets } = interpolate(document.data, env);
+  for (const secret of secrets) registerSecret(secret);
   const issues: ConfigIssue[] = [...sourceIssues];
-  issues.push(...missing.map((problem) => document.issueAt(problem.path, problem.message)));
+  const add = (problems: Iterable<{ path: Path; message: string; at?: "key" | "value" }>) => {
+    for (const problem of problems) issues.push(document.issueAt(problem.path, problem.message, problem.at));
+  };
+  add(missing);
   const schemaProblems = [...checkSchema(data), ...bindingNameProblems(data)];
-  issues.push(...schemaProblems.map((problem) => document.issueAt(problem.path, problem.message, problem.at)));
-  // A value with a schema problem or an unresolved ${VAR} would only repeat it as a rule problem.
-  const reported = [...schemaProblems, ...missing];
-  const ruleProblems = checkRules(data, document.data).filter((problem) => !coveredBy(problem.path, reported));
-  issues.push(...ruleProblems.map((problem) => document.issueAt(problem.path, problem.message, problem.at)));
+  add(schemaProblems);
+  const textProblems = checkTexts(data);
+  add(textProblems);
+  // A value with a schema problem, an unresolved ${VAR} or a bad character would only repeat it as a rule problem.
+  const reported = [...schemaProblems, ...missing, ...textProblems];
+  add(checkRules(data, document.data).filter((problem) => !coveredBy(problem.path, reported)));
   if (issues.length > 0) throw new ConfigError(sortIssues(issues));
 
   const config = data as ConfigFile;

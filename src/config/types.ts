@@ -5,7 +5,7 @@ import type { MenuButton } from "../wechat/types.js";
 export interface ConfigFile {
   version: 1;
   account: { app_id: string; app_secret?: string };
-  token_command?: string;
+  token_command?: string | string[];
   industry?: { primary: number; secondary: number };
   tags?: Array<{ name: string; previously?: string[]; members?: string[] }>;
   templates?: Record<string, { template_id_short?: string | number; title: string; keywords: string[] }>;
@@ -63,7 +63,7 @@ export interface DesiredState {
 export interface Credentials {
   app_id: string;
   app_secret?: string;
-  token_command?: string;
+  token_command?: string | string[];
 }
 
 export interface LoadedConfig {

@@ -10,6 +10,7 @@ import type { ReadClient } from "../wechat/client.js";
 import { VERSION } from "../version.js";
 import { PLAN_FORMAT_VERSION, summarize, type Change, type Plan, type ResourceKind, type Unmanaged } from "./model.js";
 import { safetyFindings } from "./safety.js";
+import { append } from "../append.js";
 
 /** In the order their diffs run: each may hand facts to the later ones (PlanContext). */
 export const RESOURCE_MODULES: readonly ResourceModule[] = [industryModule, tagsModule, templatesModule, menuModule, conditionalMenusModule];
@@ -45,11 +46,11 @@ export function computePlan(configFile: string, desired: DesiredState, live: Liv
   const modules = managedModules(desired);
   for (const module of modules) {
     const part = module.diff(desired, live, context);
-    changes.push(...part.changes);
-    drafts.push(...part.steps.map((draft) => ({ draft, kind: module.kind })));
-    unmanaged.push(...part.unmanaged);
-    warnings.push(...part.warnings);
-    problems.push(...part.problems);
+    append(changes, part.changes);
+    append(drafts, part.steps.map((draft) => ({ draft, kind: module.kind })));
+    append(unmanaged, part.unmanaged);
+    append(warnings, part.warnings);
+    append(problems, part.problems);
   }
   if (problems.length > 0) throw new PlanError(problems);
 

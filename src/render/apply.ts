@@ -2,6 +2,7 @@
 import type { ApplyResult, StepOutcome } from "../apply/result.js";
 import { changeLines } from "./lines.js";
 import { styler } from "./style.js";
+import { append } from "../append.js";
 
 const stepLine = (step: StepOutcome) => `  ${step.index}. ${step.description}${step.recovered === "confirmed" ? " (answer lost; a re-read showed it had taken effect)" : step.recovered === "sent_again" ? " (answer lost; a re-read showed it had not, so it was sent again)" : ""}`;
 
@@ -16,7 +17,10 @@ export function renderApplyText(result: ApplyResult, color: boolean): string {
   const out: string[] = [];
   if (result.status === "incomplete") {
     out.push(paint("yellow", `Apply made all ${total} calls, but reading the account again shows it still differs from the file:`), "");
-    for (const remaining of result.remaining) out.push(...changeLines(remaining, "plan").map((line) => `  ${line.level ? "    " : ""}${line.mark} ${line.text}`), "");
+    for (const remaining of result.remaining) {
+      append(out, changeLines(remaining, "plan").map((line) => `  ${line.level ? "    " : ""}${line.mark} ${line.text}`));
+      out.push("");
+    }
     out.push("Run 'wxconf plan' to see why; WeChat may take a moment to show a change.");
     return `${out.join("\n")}\n`;
   }

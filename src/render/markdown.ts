@@ -4,6 +4,7 @@ import type { Plan } from "../plan/model.js";
 import { cleanButtons } from "../wechat/normalize.js";
 import { callsLine, changeLines, summaryLine, type Framing, type Line } from "./lines.js";
 import { textPreview } from "./menu-preview.js";
+import { append } from "../append.js";
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
 
@@ -55,7 +56,10 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   if (plan.changes.length === 0 && plan.unmanaged.length === 0) return `${[...head, ...foot].join("\n")}\n`;
 
   const body: string[] = [];
-  for (const change of plan.changes) body.push(...changeLines(change, framing).map(diffLine), "");
+  for (const change of plan.changes) {
+    append(body, changeLines(change, framing).map(diffLine));
+    body.push("");
+  }
   if (plan.unmanaged.length > 0) {
     body.push("# Not managed by this file (left alone, and not drift):");
     for (const item of plan.unmanaged) body.push(`  ${item.address}: ${item.note}`);

@@ -3,6 +3,7 @@
 import type { Plan } from "../plan/model.js";
 import { callsLine, changeLines, LEGEND, summaryLine, symbolsInUse, type Framing, type Line, type Mark } from "./lines.js";
 import { styler, type Style } from "./style.js";
+import { append } from "../append.js";
 
 const MARK_STYLE: Partial<Record<Mark, Style>> = { "+": "green", "~": "yellow", "-": "red", "-/+": "red", "#": "dim", "!": "yellow" };
 
@@ -35,7 +36,8 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
     for (const mark of symbolsInUse(plan)) out.push(`${mark.padStart(5)} ${LEGEND[mark]}`);
     out.push("");
     for (const change of plan.changes) {
-      out.push(...changeLines(change, framing).map((line) => layout(line, paint)), "");
+      append(out, changeLines(change, framing).map((line) => layout(line, paint)));
+      out.push("");
     }
   }
 

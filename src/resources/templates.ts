@@ -4,6 +4,7 @@ import { requests } from "../wechat/requests.js";
 import { TEMPLATE_LIMITS } from "../wechat/rules.js";
 import type { ApiTemplate } from "../wechat/types.js";
 import { APPLIED, emptyKindPlan, NOT_APPLIED, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule, type StepDraft } from "./kind.js";
+import { append } from "../append.js";
 
 const PLACEHOLDER = /\{\s*\{\s*([A-Za-z0-9_]+)\.DATA\s*\}\s*\}/;
 
@@ -120,7 +121,7 @@ export const templatesModule: ResourceModule = {
         plan.warnings.push(`templates are deleted before new ones are added: the account would otherwise pass WeChat's cap of ${TEMPLATE_LIMITS.maxTemplates}`);
       }
     }
-    plan.steps.push(...adds, ...deletes);
+    append(plan.steps, [...adds, ...deletes]);
     return plan;
   },
 

@@ -1,10 +1,12 @@
 import type { Credentials } from "../config/types.js";
-import { isJsonObject, type JsonObject } from "../json.js";
+import { isJsonObject, type Json, type JsonObject } from "../json.js";
 import { ENDPOINTS, type Endpoint } from "./endpoints.js";
 import { errcodeInfo } from "./errcodes.js";
-import { WeChatError } from "./errors.js";
-import { createDispatcher, resolveApiBase, timeoutsFromEnv } from "./http.js";
+import { UnexpectedAnswerError, WeChatError } from "./errors.js";
+import { createDispatcher, MAX_ANSWER_BYTES, resolveApiBase, timeoutsFromEnv } from "./http.js";
 import { cleanButtons, normalizeIndustry, normalizeMenuGet, normalizeTags, normalizeTemplates } from "./normalize.js";
+import { registerSecretsFromEnv } from "../secrets.js";
+import { writeStderr } from "../sink.js";
 import { requests, type WriteRequest } from "./requests.js";
 import { TAG_LIMITS } from "./rules.js";
 import { selectTokenProvider, type TokenProvider } from "./token.js";
@@ -71,12 +73,16 @@ interface Connection {
 function connect(options: ClientOptions, allowWrites: boolean): Connection {
   const env = options.env ?? process.env;
   const apiBase = resolveApiBase(options.apiBase, env);
-  const dispatcher = createDispatcher(timeoutsFromEnv(env), env);
+  const timeouts = timeoutsFromEnv(env);
+  const dispatcher = createDispatcher(timeouts, env);
+  registerSecretsFromEnv(env);
   const retry = { ...retryPolicyFromEnv(env), ...options.retry };
-  const debug = options.debug ?? (env.WXCONF_DEBUG ? (line: string) => process.stderr.write(`[wxconf] ${line}\n`) : undefined);
+  const debug = options.debug ?? (env.WXCONF_DEBUG ? (line: string) => writeStderr(`[wxconf] ${line}\n`) : undefined);
   const transport = new Transport({
     apiBase,
     dispatcher,
+    deadlineMs: timeouts.answerMs,
+    maxAnswerBytes: MAX_ANSWER_BYTES,
     retry,
     ...(options.maxInFlight !== undefined && { maxInFlight: options.maxInFlight }),
     ...(options.onRetry && { onRetry: options.onRetry }),
@@ -152,37 +158,57 @@ class Caller {
 
 const isTagging = (endpoint: Endpoint) => endpoint === ENDPOINTS.tagsBatchTagging || endpoint === ENDPOINTS.tagsBatchUntagging;
 
+/**
+ * Answers that lack what the call must return are refused: a read without its list would look like an
+ * empty account, and apply would then create duplicates.
+ */
+function required(answer: JsonObject, endpoint: Endpoint, field: string, shape: "list" | "object" | "number"): JsonObject {
+  const value = answer[field];
+  const fits = shape === "list" ? Array.isArray(value) : shape === "object" ? isJsonObject(value) : typeof value === "number" || (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)));
+  if (fits) return answer;
+  throw new UnexpectedAnswerError(
+    endpoint.path,
+    `it has no '${field}' ${shape === "list" ? "list" : shape === "object" ? "object" : "number"} (errcode ${String(answer.errcode ?? "absent")})`,
+    "WeChat always sends it; a proxy, gateway or another service may be answering for it (check --api-base and $WXCONF_API_BASE). Nothing was changed.",
+  );
+}
+
 function readClient(caller: Caller): ReadClient {
+  const read = async (endpoint: Endpoint, field: string, shape: "list" | "object" | "number", body?: JsonObject) => required(await caller.call(endpoint, body), endpoint, field, shape);
   return {
-    getMenu: async () => normalizeMenuGet(await caller.call(ENDPOINTS.menuGet, undefined, [46003])),
-    getSelfMenuInfo: () => caller.call(ENDPOINTS.selfMenuInfo),
+    getMenu: async () => {
+      const answer = await caller.call(ENDPOINTS.menuGet, undefined, [46003]);
+      return normalizeMenuGet(Number(answer.errcode ?? 0) === 46003 ? answer : required(answer, ENDPOINTS.menuGet, "menu", "object"));
+    },
+    getSelfMenuInfo: () => read(ENDPOINTS.selfMenuInfo, "is_menu_open", "number"),
     tryMatch: async (userId) => {
       const answer = await caller.call(ENDPOINTS.menuTryMatch, { user_id: userId });
-      return cleanButtons(isJsonObject(answer.menu) ? answer.menu.button : answer.button);
+      return cleanButtons(required(isJsonObject(answer.menu) ? answer.menu : answer, ENDPOINTS.menuTryMatch, "button", "list").button);
     },
-    getTags: async () => normalizeTags(await caller.call(ENDPOINTS.tagsGet)),
+    getTags: async () => normalizeTags(await read(ENDPOINTS.tagsGet, "tags", "list")),
     getTagMembers: async (tagId, knownCount) => {
       const members: string[] = [];
       let next = "";
       for (;;) {
-        const answer = await caller.call(ENDPOINTS.tagMembers, { tagid: tagId, next_openid: next });
+        // The last page may have no `data` (wechat-api.md §3); `count` is always there.
+        const answer = await read(ENDPOINTS.tagMembers, "count", "number", { tagid: tagId, next_openid: next });
         const page = isJsonObject(answer.data) && Array.isArray(answer.data.openid) ? answer.data.openid.map(String) : [];
         for (const openid of page) members.push(openid);
         next = typeof answer.next_openid === "string" ? answer.next_openid : "";
         // The end: an empty page or no next_openid; or as many as tags/get counted, saving a call.
         if (page.length === 0 || next === "" || (knownCount !== undefined && members.length >= knownCount)) return members;
-        if (page.length > TAG_LIMITS.membersPageSize) throw new Error("user/tag/get returned more than a page");
+        if (page.length > TAG_LIMITS.membersPageSize) throw new UnexpectedAnswerError(ENDPOINTS.tagMembers.path, "it returned more than a page", "is --api-base a WeChat API?");
       }
     },
     getTagsOfFollower: async (openid) => {
-      const answer = await caller.call(ENDPOINTS.tagsOfFollower, { openid });
-      return Array.isArray(answer.tagid_list) ? answer.tagid_list.map(Number) : [];
+      const answer = await read(ENDPOINTS.tagsOfFollower, "tagid_list", "list", { openid });
+      return (answer.tagid_list as Json[]).map(Number);
     },
-    getTemplates: async () => normalizeTemplates(await caller.call(ENDPOINTS.templateList)),
+    getTemplates: async () => normalizeTemplates(await read(ENDPOINTS.templateList, "template_list", "list")),
     getIndustry: async () => normalizeIndustry(await caller.call(ENDPOINTS.templateGetIndustry)),
     getQuota: async (cgiPath) => {
-      const answer = await caller.call(ENDPOINTS.quotaGet, { cgi_path: cgiPath });
-      const quota = isJsonObject(answer.quota) ? answer.quota : {};
+      const answer = await read(ENDPOINTS.quotaGet, "quota", "object", { cgi_path: cgiPath });
+      const quota = answer.quota as JsonObject;
       return { daily_limit: Number(quota.daily_limit ?? 0), used: Number(quota.used ?? 0), remain: Number(quota.remain ?? 0) };
     },
   };

@@ -9,14 +9,20 @@ export interface Endpoint {
   write: boolean;
   /** Takes ?access_token=. */
   auth: boolean;
+  /**
+   * Creates a new object each time it takes effect: repeating it after an unclear answer (-1, a lost
+   * answer) could make a duplicate, so such an answer is an unknown outcome, settled by re-reading.
+   */
+  creates: boolean;
   dailyLimit: number;
 }
 
-const endpoint = (path: string, method: "GET" | "POST", write: boolean, dailyLimit: number, auth = true): Endpoint => ({
+const endpoint = (path: string, method: "GET" | "POST", write: boolean, dailyLimit: number, auth = true, creates = false): Endpoint => ({
   path,
   method,
   write,
   auth,
+  creates,
   dailyLimit,
 });
 
@@ -28,14 +34,14 @@ export const ENDPOINTS = {
   menuGet: endpoint("/cgi-bin/menu/get", "GET", false, 10_000),
   menuCreate: endpoint("/cgi-bin/menu/create", "POST", true, 1_000),
   menuDelete: endpoint("/cgi-bin/menu/delete", "GET", true, 1_000),
-  menuAddConditional: endpoint("/cgi-bin/menu/addconditional", "POST", true, 2_000),
+  menuAddConditional: endpoint("/cgi-bin/menu/addconditional", "POST", true, 2_000, true, true),
   menuDelConditional: endpoint("/cgi-bin/menu/delconditional", "POST", true, 2_000),
   menuTryMatch: endpoint("/cgi-bin/menu/trymatch", "POST", false, 20_000),
   selfMenuInfo: endpoint("/cgi-bin/get_current_selfmenu_info", "GET", false, 10_000),
 
   // Tag quotas are not published (wechat-api.md §3): these are the emulator's defaults.
   tagsGet: endpoint("/cgi-bin/tags/get", "GET", false, 1_000),
-  tagsCreate: endpoint("/cgi-bin/tags/create", "POST", true, 1_000),
+  tagsCreate: endpoint("/cgi-bin/tags/create", "POST", true, 1_000, true, true),
   tagsUpdate: endpoint("/cgi-bin/tags/update", "POST", true, 1_000),
   tagsDelete: endpoint("/cgi-bin/tags/delete", "POST", true, 1_000),
   tagsBatchTagging: endpoint("/cgi-bin/tags/members/batchtagging", "POST", true, 100_000),
@@ -46,7 +52,7 @@ export const ENDPOINTS = {
   // Template quotas are not published either.
   templateSetIndustry: endpoint("/cgi-bin/template/api_set_industry", "POST", true, 1_000),
   templateGetIndustry: endpoint("/cgi-bin/template/get_industry", "GET", false, 10_000),
-  templateAdd: endpoint("/cgi-bin/template/api_add_template", "POST", true, 1_000),
+  templateAdd: endpoint("/cgi-bin/template/api_add_template", "POST", true, 1_000, true, true),
   templateList: endpoint("/cgi-bin/template/get_all_private_template", "GET", false, 10_000),
   templateDelete: endpoint("/cgi-bin/template/del_private_template", "POST", true, 1_000),
 

@@ -1,5 +1,5 @@
 import { errcodeInfo } from "./errcodes.js";
-import { redact } from "./secrets.js";
+import { redact } from "../secrets.js";
 
 /** WeChat answered with a non-zero errcode that wxconf does not retry (or retried in vain). */
 export class WeChatError extends Error {
@@ -43,9 +43,25 @@ export class NetworkError extends Error {
     readonly api: string,
     readonly reason: string,
     readonly attempts: number,
+    readonly hint?: string,
   ) {
     super(`${api}: ${reason} (after ${attempts} attempt${attempts === 1 ? "" : "s"})`);
     this.name = "NetworkError";
+  }
+}
+
+/**
+ * An answer wxconf will not use: a redirect, an answer too large, or one without the fields the call must
+ * return (a read without its list would look like an empty account, and apply would create duplicates).
+ */
+export class UnexpectedAnswerError extends Error {
+  constructor(
+    readonly api: string,
+    readonly reason: string,
+    readonly hint: string,
+  ) {
+    super(`unexpected answer from ${api}: ${reason}`);
+    this.name = "UnexpectedAnswerError";
   }
 }
 

@@ -1,9 +1,14 @@
+import { isIP } from "node:net";
 import { EnvHttpProxyAgent, type Dispatcher } from "undici";
 import { ClientConfigError } from "./errors.js";
 
 export const WECHAT_API_BASE = "https://api.weixin.qq.com";
 
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+/** Plain http may go only here: `localhost`, ::1 and IP literals in 127.0.0.0/8 (never a name that merely starts with 127.). */
+export function isLoopbackHost(hostname: string): boolean {
+  if (hostname === "localhost" || hostname === "[::1]" || hostname === "::1") return true;
+  return isIP(hostname) === 4 && hostname.split(".")[0] === "127";
+}
 
 /**
  * The API base: --api-base, else $WXCONF_API_BASE, else WeChat. Plain http is only for loopback hosts
@@ -18,22 +23,26 @@ export function resolveApiBase(flag: string | undefined, env: Readonly<Record<st
     throw new ClientConfigError(`the API base '${text}' is not a URL (from ${flag ? "--api-base" : "$WXCONF_API_BASE"})`);
   }
   if (url.protocol === "https:") return url;
-  if (url.protocol === "http:" && (LOOPBACK.has(url.hostname) || url.hostname.startsWith("127."))) return url;
+  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return url;
   throw new ClientConfigError(
-    `the API base '${text}' must use https: plain http is allowed only for loopback hosts such as the emulator (http://127.0.0.1:PORT)`,
+    `the API base '${text}' must use https: plain http is allowed only for localhost, ::1 and 127.x.x.x addresses such as the emulator's (http://127.0.0.1:PORT)`,
   );
 }
 
 export interface HttpTimeouts {
   connectMs: number;
-  /** How long to wait for an answer (headers, then each part of the body). */
+  /** The deadline of one request, from sending it to the last byte of its answer. */
   answerMs: number;
 }
 
 export function timeoutsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): HttpTimeouts {
   const answer = Number(env.WXCONF_TIMEOUT_MS);
-  return { connectMs: 10_000, answerMs: Number.isFinite(answer) && answer > 0 ? answer : 30_000 };
+  const answerMs = Number.isFinite(answer) && answer > 0 ? answer : 30_000;
+  return { connectMs: Math.min(10_000, answerMs), answerMs };
 }
+
+/** The largest answer wxconf reads (a page of 10 000 followers is about 0.4 MB); a larger one is an error. */
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
 /**
  * Keep-alive connections with timeouts, through HTTPS_PROXY / HTTP_PROXY unless NO_PROXY matches:

@@ -1,8 +1,8 @@
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import type { Credentials } from "../config/types.js";
 import { ENDPOINTS } from "./endpoints.js";
 import { CredentialsError, WeChatError } from "./errors.js";
-import { redact, registerSecret } from "./secrets.js";
+import { redact, registerSecret } from "../secrets.js";
 import type { Transport } from "./transport.js";
 
 /** Where access tokens come from. A token is cached in memory for this process only. */
@@ -31,51 +31,123 @@ class FixedToken implements TokenProvider {
   }
 }
 
-/** token_command: a command that prints a token on stdout (its first non-empty line). */
+/** How long a token_command gets after SIGTERM before SIGKILL. */
+const KILL_GRACE_MS = 2_000;
+/** How much of a failing token_command's stderr is shown (redacted). */
+const STDERR_SHOWN = 200;
+
+/**
+ * token_command: a command that prints a token on stdout (its first non-empty line). A string runs with
+ * /bin/sh -c, a list as argv without a shell; wxconf substitutes nothing in either, and the command finds
+ * the account in $WXCONF_APP_ID.
+ */
 class CommandToken implements TokenProvider {
   readonly source = "token_command";
-  private cached: Promise<string> | undefined;
+  /** The token being fetched or held; `value` is set once it arrives. */
+  private current: { promise: Promise<string>; value?: string } | undefined;
 
   constructor(
-    private readonly command: string,
+    private readonly command: string | readonly string[],
+    private readonly appId: string,
+    private readonly env: Readonly<Record<string, string | undefined>>,
     private readonly timeoutMs: number,
   ) {}
 
   token(): Promise<string> {
-    this.cached ??= this.run();
-    this.cached.catch(() => (this.cached = undefined));
-    return this.cached;
+    if (this.current) return this.current.promise;
+    const entry: { promise: Promise<string>; value?: string } = { promise: this.run() };
+    entry.promise.then(
+      (value) => (entry.value = value),
+      () => {
+        if (this.current === entry) this.current = undefined;
+      },
+    );
+    this.current = entry;
+    return entry.promise;
   }
 
+  /** Compare-and-expire: many calls that saw the same bad token run the command once. */
   invalidate(token: string): boolean {
-    void this.cached?.then((current) => {
-      if (current === token) this.cached = undefined;
-    });
-    this.cached = undefined;
+    if (this.current?.value === token) this.current = undefined;
     return true;
   }
 
   private run(): Promise<string> {
+    const [file, args] = typeof this.command === "string" ? ["/bin/sh", ["-c", this.command]] : [this.command[0] ?? "", this.command.slice(1)];
     return new Promise((resolve, reject) => {
-      execFile("/bin/sh", ["-c", this.command], { timeout: this.timeoutMs, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
-        if (error) {
-          const why = error.killed ? `did not finish within ${this.timeoutMs / 1000} s` : `exited with ${String(error.code ?? error.signal)}`;
-          const detail = String(stderr).trim().split("\n")[0] ?? "";
-          reject(new CredentialsError(redact(`token_command ${why}${detail ? `: ${detail}` : ""}`)));
+      const child = spawn(file, args, {
+        env: { ...this.env, WXCONF_APP_ID: this.appId },
+        stdio: ["ignore", "pipe", "pipe"],
+        // Its own process group, so that the whole group can be signalled (a shell's children too).
+        detached: true,
+      });
+      const stdout = new BoundedText(1 << 20);
+      const stderr = new BoundedText(8 << 10);
+      child.stdout.on("data", (chunk: Buffer) => stdout.add(chunk));
+      child.stderr.on("data", (chunk: Buffer) => stderr.add(chunk));
+      let timedOut = false;
+      const signal = (name: NodeJS.Signals) => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, name);
+        } catch {
+          // Already gone.
+        }
+      };
+      let killTimer: NodeJS.Timeout | undefined;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        signal("SIGTERM");
+        killTimer = setTimeout(() => signal("SIGKILL"), KILL_GRACE_MS);
+        // Do not wait for a command that ignores the signals, nor for the pipes it left open.
+        finish(new CredentialsError(`token_command did not finish within ${this.timeoutMs / 1000} s (it was stopped)`));
+      }, this.timeoutMs);
+      let settled = false;
+      const finish = (outcome: Error | string) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (typeof outcome === "string") resolve(outcome);
+        else reject(outcome);
+      };
+      child.on("error", (error) => finish(new CredentialsError(redact(`token_command could not start: ${error.message}`))));
+      child.on("close", (code, signalName) => {
+        if (killTimer && !timedOut) clearTimeout(killTimer);
+        if (timedOut) return;
+        if (code !== 0) {
+          const detail = firstLine(stderr.text());
+          finish(new CredentialsError(redact(`token_command exited with ${String(code ?? signalName)}${detail ? `: ${detail}` : ""}`)));
           return;
         }
-        const token = String(stdout)
-          .split("\n")
-          .map((line) => line.trim())
-          .find((line) => line !== "");
+        const token = firstLine(stdout.text());
         if (!token) {
-          reject(new CredentialsError("token_command printed nothing: it must print an access token on stdout"));
+          finish(new CredentialsError("token_command printed nothing: it must print an access token on stdout"));
           return;
         }
         registerSecret(token);
-        resolve(token);
+        finish(token);
       });
     });
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.split("\n").map((part) => part.trim()).find((part) => part !== "") ?? "";
+  return line.length > STDERR_SHOWN ? `${line.slice(0, STDERR_SHOWN)}…` : line;
+}
+
+/** Collects a stream's first `limit` bytes and drops the rest. */
+class BoundedText {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  constructor(private readonly limit: number) {}
+  add(chunk: Buffer): void {
+    if (this.size >= this.limit) return;
+    const part = chunk.subarray(0, this.limit - this.size);
+    this.chunks.push(part);
+    this.size += part.length;
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString("utf8");
   }
 }
 
@@ -136,7 +208,7 @@ export function selectTokenProvider(
   if (env.WXCONF_ACCESS_TOKEN) return new FixedToken(env.WXCONF_ACCESS_TOKEN);
   if (credentials.token_command) {
     const timeout = Number(env.WXCONF_TOKEN_TIMEOUT_MS);
-    return new CommandToken(credentials.token_command, Number.isFinite(timeout) && timeout > 0 ? timeout : 30_000);
+    return new CommandToken(credentials.token_command, credentials.app_id, env, Number.isFinite(timeout) && timeout > 0 ? timeout : 30_000);
   }
   const secret = credentials.app_secret ?? env.WXCONF_APP_SECRET;
   if (secret) return new StableToken(credentials.app_id, secret, transport);

@@ -2,8 +2,8 @@ import type { Dispatcher } from "undici";
 import type { JsonObject } from "../json.js";
 import { isJsonObject } from "../json.js";
 import type { Endpoint } from "./endpoints.js";
-import { NetworkError, WriteOutcomeUnknownError } from "./errors.js";
-import { redact } from "./secrets.js";
+import { NetworkError, UnexpectedAnswerError, WriteOutcomeUnknownError } from "./errors.js";
+import { redact } from "../secrets.js";
 
 export interface RetryPolicy {
   /** The unit of every wait: backoff is base × 2^n; after 45011 (minute quota) the wait is 60 × base. */
@@ -30,6 +30,10 @@ export interface RetryEvent {
 export interface TransportOptions {
   apiBase: URL;
   dispatcher: Dispatcher;
+  /** The deadline of one attempt, headers and body together (a trickling answer cannot outlast it). */
+  deadlineMs: number;
+  /** The most bytes an answer may have; a larger one is refused while it streams. */
+  maxAnswerBytes: number;
   retry: RetryPolicy;
   /** Requests in flight at once; the rest wait their turn. */
   maxInFlight?: number;
@@ -41,8 +45,11 @@ export interface TransportOptions {
 
 /** Connection failures that happen before a request is sent: repeating it cannot duplicate a write. */
 const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+/** Nobody listens there: a couple of quick retries cover a server that is starting, more only make the user wait. */
+const REFUSED_ATTEMPTS = 3;
+const REFUSED_HINT = "is the emulator running? is --api-base or $WXCONF_API_BASE right?";
 
-type Failure = { sent: boolean; reason: string };
+type Failure = { sent: boolean; reason: string; code?: string };
 type Wait = "backoff" | "minute";
 
 /**
@@ -65,6 +72,10 @@ export class Transport {
       try {
         const answer = await this.exchange(endpoint, request, attempt);
         const errcode = Number(answer.errcode ?? 0);
+        if (errcode === -1 && endpoint.creates) {
+          // Busy, but the create may have taken effect: the caller re-reads before anything is sent again.
+          throw new WriteOutcomeUnknownError(endpoint.path, "WeChat answered -1 (system busy), which does not say whether the create took effect");
+        }
         if (errcode === -1) [wait, reason] = ["backoff", "errcode -1 (system busy)"];
         else if (errcode === 45011) [wait, reason] = ["minute", "errcode 45011 (minute quota)"];
         else return answer;
@@ -72,11 +83,14 @@ export class Transport {
         if (!this.mayRetry(attempt, started, delayMs)) return answer;
         await this.pause(endpoint, attempt, delayMs, reason);
       } catch (error) {
-        if (error instanceof NetworkError) throw error;
-        const failure = error instanceof HttpFailure ? error.failure : { sent: true, reason: redact(String(error)) };
+        if (!(error instanceof HttpFailure)) throw error;
+        const { failure } = error;
         if (endpoint.write && failure.sent) throw new WriteOutcomeUnknownError(endpoint.path, failure.reason);
+        const refused = failure.code === "ECONNREFUSED";
         const delayMs = this.delayFor("backoff", attempt);
-        if (!this.mayRetry(attempt, started, delayMs)) throw new NetworkError(endpoint.path, failure.reason, attempt);
+        if (!this.mayRetry(attempt, started, delayMs) || (refused && attempt >= REFUSED_ATTEMPTS)) {
+          throw new NetworkError(endpoint.path, failure.reason, attempt, refused ? REFUSED_HINT : undefined);
+        }
         await this.pause(endpoint, attempt, delayMs, failure.reason);
       }
     }
@@ -111,32 +125,48 @@ export class Transport {
     this.stats.requests++;
     if (endpoint.write) this.stats.writes++;
     this.options.debug?.(redact(`-> ${endpoint.method} ${url.pathname}${url.search} #${attempt}${payload ? ` ${truncate(payload)}` : ""}`));
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.options.deadlineMs);
     try {
       const init = {
         method: endpoint.method,
         headers: payload ? { "content-type": "application/json; charset=utf-8" } : {},
         body: payload,
         dispatcher: this.options.dispatcher,
+        // A redirect would carry the access token (or the app secret, or a write) to another host.
+        redirect: "manual",
+        signal: deadline.signal,
       };
+      const overdue = () => `no complete answer within ${this.options.deadlineMs} ms ($WXCONF_TIMEOUT_MS)`;
       let response: Response;
       try {
         // Node 20's fetch carries its own undici; a dispatcher from undici 7 works with it, but the two
         // packages' type declarations differ, hence the cast.
         response = await fetch(url, init as unknown as RequestInit);
       } catch (error) {
-        throw new HttpFailure(describeFetchError(error));
+        throw new HttpFailure(deadline.signal.aborted ? { sent: true, reason: overdue() } : describeFetchError(error));
+      }
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new UnexpectedAnswerError(endpoint.path, `redirect refused: HTTP ${response.status} to ${redirectHost(response, url)}; wxconf follows no redirect, so nothing was sent there`, REDIRECT_HINT);
       }
       let text: string;
       try {
-        text = await response.text();
+        text = await readCapped(response, this.options.maxAnswerBytes);
       } catch (error) {
-        throw new HttpFailure({ sent: true, reason: `the answer was cut off: ${describeFetchError(error).reason}` });
+        if (error instanceof AnswerTooLarge) {
+          const reason = `the answer is larger than ${this.options.maxAnswerBytes} bytes, the most wxconf reads`;
+          if (endpoint.write) throw new WriteOutcomeUnknownError(endpoint.path, reason);
+          throw new UnexpectedAnswerError(endpoint.path, reason, "is --api-base or $WXCONF_API_BASE a WeChat API?");
+        }
+        throw new HttpFailure({ sent: true, reason: deadline.signal.aborted ? overdue() : `the answer was cut off: ${describeFetchError(error).reason}` });
       }
       this.options.debug?.(redact(`<- ${response.status} ${url.pathname} in ${Date.now() - begun} ms ${truncate(text)}`));
       if (response.status >= 500) throw new HttpFailure({ sent: true, reason: `HTTP ${response.status} from ${url.host}` });
       if (response.status >= 400) throw new NetworkError(endpoint.path, `HTTP ${response.status} from ${url.host}: is the API base right?`, attempt);
-      return parseAnswer(text, endpoint.path, attempt);
+      return parseAnswer(text, endpoint.path);
     } finally {
+      clearTimeout(timer);
       this.release();
     }
   }
@@ -166,17 +196,52 @@ function describeFetchError(error: unknown): Failure {
   const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
   const code = cause?.code ?? (error as { code?: string } | undefined)?.code;
   const message = cause?.message ?? (error instanceof Error ? error.message : String(error));
-  return { sent: !(code && NOT_SENT.has(code)), reason: redact(code ? `${code}: ${message}` : message) };
+  return { sent: !(code && NOT_SENT.has(code)), reason: redact(code ? `${code}: ${message}` : message), ...(code && { code }) };
 }
 
-function parseAnswer(text: string, api: string, attempt: number): JsonObject {
+const REDIRECT_HINT = "point --api-base or $WXCONF_API_BASE at the API itself (https://api.weixin.qq.com), not at a gateway or login page that redirects";
+
+/** The host a redirect points to, for the message; the Location itself may carry the token. */
+function redirectHost(response: Response, from: URL): string {
+  const location = response.headers.get("location");
+  if (!location) return "no Location";
+  try {
+    return new URL(location, from).host;
+  } catch {
+    return "an unreadable Location";
+  }
+}
+
+class AnswerTooLarge extends Error {}
+
+/** The body as text, refusing it as soon as it passes `limit` bytes (an endless answer is not buffered). */
+async function readCapped(response: Response, limit: number): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new AnswerTooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseAnswer(text: string, api: string): JsonObject {
+  const hint = "is --api-base or $WXCONF_API_BASE a WeChat API? a proxy or gateway may be answering instead";
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new NetworkError(api, `the answer is not JSON: ${truncate(redact(text), 120)}`, attempt);
+    throw new UnexpectedAnswerError(api, `it is not JSON: ${truncate(redact(text), 120)}`, hint);
   }
-  if (!isJsonObject(parsed)) throw new NetworkError(api, "the answer is not a JSON object", attempt);
+  if (!isJsonObject(parsed)) throw new UnexpectedAnswerError(api, "it is not a JSON object", hint);
   return parsed;
 }
 
