@@ -92,6 +92,20 @@ describe("a lost answer", () => {
   });
 });
 
+describe("-1 (system busy) answered to a create that took effect", () => {
+  it.each(["/cgi-bin/tags/create", "/cgi-bin/template/api_add_template", "/cgi-bin/menu/addconditional"])(
+    "on %s: an unknown outcome, confirmed by a re-read, never sent again blindly",
+    async (path) => {
+      const emulator = await start({ rules: [{ path, kind: "busy_after_write" }] });
+      const result = await applyOnce(emulator);
+      expect(result.status).toBe("applied");
+      expect(result.steps.filter((step) => step.recovered === "confirmed")).toHaveLength(1);
+      expect(emulator.calls().calls.filter((call) => call.path === path && call.fault === "busy_after_write")).toHaveLength(1);
+      expectNoDuplicates(emulator);
+    },
+  );
+});
+
 describe("busy and minute quota", () => {
   it("are waited out, with no duplicate", async () => {
     const emulator = await start({
@@ -108,7 +122,7 @@ describe("busy and minute quota", () => {
 
 describe("seeded random faults", () => {
   it.each([1, 2, 3, 4, 5, 6])("seed %i: applying again until done converges with nothing lost or duplicated", async (seed) => {
-    const emulator = await start({ rate: 0.25, kinds: ["busy", "minute_quota", "drop", "lost_write"] }, seed);
+    const emulator = await start({ rate: 0.25, kinds: ["busy", "minute_quota", "drop", "lost_write", "busy_after_write"] }, seed);
     let runs = 0;
     let status = "";
     while (status !== "applied" && runs < 6) {

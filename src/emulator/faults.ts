@@ -1,12 +1,14 @@
 // Faults on request, reproducible by seed: random ones at a rate, and exact ones by rule for tests.
 
-export const FAULT_KINDS = ["busy", "minute_quota", "slow", "drop", "lost_write"] as const;
+export const FAULT_KINDS = ["busy", "minute_quota", "slow", "drop", "lost_write", "busy_after_write"] as const;
 /**
  * - busy: errcode -1 (system busy), nothing applied;
  * - minute_quota: errcode 45011, nothing applied;
  * - slow: the answer comes after `slowMs`;
  * - drop: the connection is closed before the request is processed;
- * - lost_write: the request is processed (a write is applied), then the connection is closed unanswered.
+ * - lost_write: the request is processed (a write is applied), then the connection is closed unanswered;
+ * - busy_after_write: the request is processed (a write is applied), then answered errcode -1, as WeChat
+ *   sometimes does to a create that took effect.
  */
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -78,6 +80,8 @@ export class Faults {
     }
     if (this.rate <= 0 || this.random() >= this.rate) return undefined;
     const kind = this.kinds[Math.floor(this.random() * this.kinds.length)] ?? "busy";
-    return kind === "lost_write" && !write ? "drop" : kind;
+    if (!write && kind === "lost_write") return "drop";
+    if (!write && kind === "busy_after_write") return "busy";
+    return kind;
   }
 }

@@ -105,14 +105,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       request.socket.destroy();
       return;
     }
+    const busy = { errcode: -1, errmsg: withRid("system error") };
     const answer =
       fault === "busy"
-        ? { errcode: -1, errmsg: withRid("system error") }
+        ? busy
         : fault === "minute_quota"
           ? { errcode: 45011, errmsg: withRid("api minute-quota reach limit  mustslower  retry next minute") }
           : serve(endpoint, handler, request, url, raw);
     record.errcode = Number(answer.errcode ?? 0);
     record.applied = endpoint.write && record.errcode === 0;
+    if (fault === "busy_after_write") {
+      record.errcode = -1;
+      send(response, 200, busy);
+      record.answeredMs = now();
+      return;
+    }
     await delay((options.latencyMs ?? 0) + (fault === "slow" ? faults.slowMs : 0));
     record.answeredMs = now();
     if (fault === "lost_write") {

@@ -47,7 +47,7 @@ export interface TransportOptions {
 const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
 /** Nobody listens there: a couple of quick retries cover a server that is starting, more only make the user wait. */
 const REFUSED_ATTEMPTS = 3;
-const REFUSED_HINT = "is the emulator running? is --api-base or $WXCONF_API_BASE right?";
+const REFUSED_HINT = "is the emulator running? is --api-base or $WXCONF_API_BASE right? (and HTTPS_PROXY / NO_PROXY, if set)";
 
 type Failure = { sent: boolean; reason: string; code?: string };
 type Wait = "backoff" | "minute";
