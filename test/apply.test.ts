@@ -97,8 +97,47 @@ describe("a stale plan is refused with no write", () => {
     emulator.resetCalls();
     const result = await cli(["apply", "plan.json"]);
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain("Refused: the account changed since this plan was made (or the file did): nothing was written.");
+    expect(result.stderr).toContain("Refused: plan.json no longer matches the file and the account: nothing was written.");
+    expect(result.stderr).toContain("the account changed at menu.default");
+    expect(result.stderr).not.toContain("the file changed");
     expect(emulator.calls().writes).toBe(0);
+  });
+
+  it("a follower tagged between plan and apply does not make the plan stale; a managed object changed does", async () => {
+    const { emulator, cli } = await session(`tags:
+  - name: VIP
+  - name: 新会员
+${MENU}`, { tags: [{ name: "VIP", members: ["oA"] }] });
+    await cli(["plan", "--out", "plan.json"]);
+    const { checksum } = JSON.parse((await cli(["plan", "--format", "json"])).stdout) as { checksum: string };
+    const vip = [...emulator.account.tags.values()].find((tag) => tag.name === "VIP");
+    vip?.members.add("oB");
+    expect((await cli(["apply", "--auto-approve", "--expect-checksum", checksum.replace("sha256:", "")])).code).toBe(0);
+
+    const second = await session(`tags:\n  - name: VIP\n  - name: 新会员\n${MENU}`, { tags: [{ name: "VIP", members: ["oA"] }] });
+    await second.cli(["plan", "--out", "plan.json"]);
+    const renamed = [...second.emulator.account.tags.values()].find((tag) => tag.name === "VIP");
+    if (renamed) renamed.name = "VIP2";
+    second.emulator.resetCalls();
+    const refused = await second.cli(["apply", "plan.json"]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain("the account changed at tag.VIP, tag.VIP2");
+    expect(second.emulator.calls().writes).toBe(0);
+  });
+
+  it("a saved plan applies the file it was made from, and says when that file changed", async () => {
+    const { dir, emulator, cli } = await session("");
+    writeFileSync(join(dir, "other.yaml"), yamlFile(MENU));
+    expect((await cli(["plan", "-c", "other.yaml", "--out", "p.json"])).stderr).toContain("'wxconf apply p.json' applies it");
+    writeFileSync(join(dir, "other.yaml"), yamlFile(MENU.replace("今日歌曲", "明日歌曲")));
+    const refused = await cli(["apply", "p.json"]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain("the file changed: other.yaml is not what the plan was made from");
+    expect(refused.stderr).not.toContain("the account changed");
+    writeFileSync(join(dir, "other.yaml"), yamlFile(MENU));
+    const applied = await cli(["apply", "p.json"]);
+    expect(applied.code).toBe(0);
+    expect(emulator.calls().writes).toBe(1);
   });
 
   it("--expect-checksum refuses another plan (exit 3) and applies its own", async () => {
@@ -107,7 +146,8 @@ describe("a stale plan is refused with no write", () => {
     expect(wrong.code).toBe(3);
     expect(emulator.calls().writes).toBe(0);
     const { checksum } = JSON.parse((await cli(["plan", "--format", "json"])).stdout) as { checksum: string };
-    expect((await cli(["apply", "--auto-approve", "--expect-checksum", checksum])).code).toBe(0);
+    // Pasted without its prefix, in capitals: the same checksum.
+    expect((await cli(["apply", "--auto-approve", "--expect-checksum", checksum.replace("sha256:", "").toUpperCase()])).code).toBe(0);
   });
 
   it("a plan saved for another file is refused", async () => {
@@ -125,7 +165,7 @@ describe("a stale plan is refused with no write", () => {
     writeFileSync(join(dir, "plan.json"), JSON.stringify(plan));
     const result = await cli(["apply", "plan.json"]);
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain("differ from the plan made now");
+    expect(result.stderr).toContain("the steps apply would run now differ from the saved ones");
     expect(emulator.calls().writes).toBe(0);
   });
 });

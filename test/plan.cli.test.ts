@@ -79,7 +79,7 @@ describe("formats and the saved plan", () => {
     const saved = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8")) as Record<string, unknown>;
     expect(saved).toEqual(printed);
     expect(printed).toMatchObject({
-      format_version: "1.0",
+      format_version: "1.1",
       tool: { name: "wxconf" },
       account: { app_id: "wx0123456789abcdef" },
       checksum: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),

@@ -3,7 +3,8 @@ import { makePlan, managedModules } from "../plan/build.js";
 import type { Plan } from "../plan/model.js";
 import type { ReadClient, WriteClient } from "../wechat/client.js";
 import { executeSteps, type StepHooks } from "./execute.js";
-import type { ApplyResult } from "./result.js";
+import { redact } from "../secrets.js";
+import { initialOutcomes, type ApplyResult, type StepOutcome } from "./result.js";
 
 /**
  * Runs a plan's steps, then reads the account again and plans once more: what is left is reported,
@@ -13,12 +14,24 @@ export async function applyPlan(
   plan: Plan,
   desired: DesiredState,
   client: { read: ReadClient; write: WriteClient },
-  hooks: StepHooks & { onVerify?(): void } = {},
+  hooks: StepHooks & { onVerify?(): void; signal?(): string | undefined } = {},
+  outcomes: StepOutcome[] = initialOutcomes(plan.steps),
 ): Promise<ApplyResult> {
-  const steps = await executeSteps(plan, client, managedModules(desired), hooks);
-  const base = { format_version: plan.format_version, account: plan.account, checksum: plan.checksum, summary: plan.summary, steps };
-  if (steps.some((step) => step.status === "failed")) return { ...base, status: "failed", remaining: [] };
+  const steps = await executeSteps(plan, client, managedModules(desired), hooks, outcomes);
+  if (steps.some((step) => step.status === "failed")) return resultOf(plan, steps, "failed");
+  const signal = hooks.signal?.();
+  if (signal !== undefined) return { ...resultOf(plan, steps, "interrupted"), signal };
   hooks.onVerify?.();
-  const { plan: after } = await makePlan(plan.config_file, desired, client.read);
-  return { ...base, status: after.changes.length === 0 ? "applied" : "incomplete", remaining: after.changes };
+  try {
+    const { plan: after } = await makePlan(plan.config_file, desired, client.read);
+    return { ...resultOf(plan, steps, after.changes.length === 0 ? "applied" : "incomplete"), remaining: after.changes };
+  } catch (error) {
+    // The steps' report matters more than the re-read: it is kept, and the failure said beside it.
+    return { ...resultOf(plan, steps, "unverified"), verify_error: redact(error instanceof Error ? error.message : String(error)) };
+  }
+}
+
+/** The report of the steps so far, before verification: for a failure, an interrupt, or a report cut short. */
+export function resultOf(plan: Plan, steps: StepOutcome[], status: ApplyResult["status"]): ApplyResult {
+  return { format_version: plan.format_version, account: plan.account, checksum: plan.checksum, status, summary: plan.summary, steps, remaining: [] };
 }

@@ -5,11 +5,13 @@ import type { ReadClient, WriteClient } from "../wechat/client.js";
 import { WeChatError, WriteOutcomeUnknownError } from "../wechat/errors.js";
 import { redact } from "../secrets.js";
 import { readPath, resolveRefs } from "./refs.js";
-import type { StepError, StepOutcome } from "./result.js";
+import { initialOutcomes, type StepError, type StepOutcome } from "./result.js";
 
 export interface StepHooks {
   onStart?(step: Step, total: number): void;
   onEnd?(outcome: StepOutcome, total: number): void;
+  /** Asked before each step: true stops apply there (an interrupt); the call in flight is finished first. */
+  stopRequested?(): boolean;
 }
 
 /** How many times a write whose answer keeps getting lost is sent before apply gives up. */
@@ -24,11 +26,13 @@ export async function executeSteps(
   client: { read: ReadClient; write: WriteClient },
   modules: readonly ResourceModule[],
   hooks: StepHooks = {},
+  outcomes: StepOutcome[] = initialOutcomes(plan.steps),
 ): Promise<StepOutcome[]> {
   const outputs = new Map<string, Json>();
-  const outcomes: StepOutcome[] = plan.steps.map((step) => ({ index: step.index, address: step.address, description: step.description, api: step.path, status: "not_attempted" }));
   for (const [position, step] of plan.steps.entries()) {
+    if (hooks.stopRequested?.()) break;
     const outcome = outcomes[position] as StepOutcome;
+    outcome.status = "in_flight";
     hooks.onStart?.(step, plan.steps.length);
     const started = Date.now();
     try {

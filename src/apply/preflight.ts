@@ -1,5 +1,5 @@
 // The checks apply makes before its first write. Each refusal means nothing was written (exit 3).
-import { canonicalJson, isJsonObject } from "../json.js";
+import { canonicalJson, isJsonObject, type JsonObject } from "../json.js";
 import type { Plan } from "../plan/model.js";
 import type { ReadClient } from "../wechat/client.js";
 import { WeChatError } from "../wechat/errors.js";
@@ -16,7 +16,8 @@ export class ApplyRefused extends Error {
 
 /**
  * A saved plan runs only if recomputing it now gives the same plan: the same checksum (the file and the
- * account unchanged), made by this version of wxconf. What was reviewed is what runs, or nothing does.
+ * account facts it depends on unchanged, the same steps), made by this version of wxconf. What was
+ * reviewed is what runs, or nothing does; a refusal says what changed.
  */
 export function checkSavedPlan(saved: unknown, current: Plan, source: string): void {
   if (!isJsonObject(saved) || typeof saved.checksum !== "string") throw new ApplyRefused(`${source} is not a plan saved by 'wxconf plan --out'`);
@@ -26,16 +27,42 @@ export function checkSavedPlan(saved: unknown, current: Plan, source: string): v
   }
   const account = isJsonObject(saved.account) ? saved.account.app_id : undefined;
   if (account !== current.account.app_id) throw new ApplyRefused(`${source} is for account ${String(account)}, but the file is for ${current.account.app_id}`);
-  checkChecksum(saved.checksum, current);
-  if (canonicalJson(saved.steps) !== canonicalJson(current.steps)) throw new ApplyRefused(`the steps in ${source} differ from the plan made now: make the plan again`);
+  if (saved.checksum === current.checksum && canonicalJson(saved.steps) === canonicalJson(current.steps)) return;
+
+  const fingerprint = isJsonObject(saved.fingerprint) ? saved.fingerprint : {};
+  const savedFacts = isJsonObject(fingerprint.account) ? fingerprint.account : {};
+  const details: string[] = [];
+  if (fingerprint.file !== current.fingerprint.file) details.push(`the file changed: ${current.config_file} is not what the plan was made from`);
+  const differing = changedAddresses(savedFacts, current.fingerprint.account);
+  if (differing.length > 0) details.push(`the account changed at ${differing.slice(0, 20).join(", ")}${differing.length > 20 ? ` and ${differing.length - 20} more` : ""}`);
+  if (details.length === 0) details.push("the steps apply would run now differ from the saved ones");
+  throw new ApplyRefused(`${source} no longer matches the file and the account: nothing was written`, [
+    ...details,
+    `saved checksum   ${saved.checksum}`,
+    `current checksum ${current.checksum}`,
+    "run 'wxconf plan' again and review the new plan",
+  ]);
+}
+
+/** Addresses whose facts differ, appeared or disappeared between two fingerprints. */
+function changedAddresses(before: JsonObject, after: Readonly<Record<string, string>>): string[] {
+  const addresses = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...addresses].filter((address) => before[address] !== after[address]).sort();
+}
+
+/** `--expect-checksum`: with or without the `sha256:` prefix, in any letter case. */
+export function normalizeChecksum(text: string): string {
+  const hex = text.trim().replace(/^sha256:/i, "").toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new ApplyRefused(`--expect-checksum '${text}' is not a checksum: give the 64 hex digits wxconf plan printed, with or without 'sha256:'`);
+  return `sha256:${hex}`;
 }
 
 export function checkChecksum(expected: string, current: Plan): void {
-  if (expected === current.checksum) return;
-  throw new ApplyRefused("the account changed since this plan was made (or the file did): nothing was written", [
-    `expected checksum ${expected}`,
+  if (normalizeChecksum(expected) === current.checksum) return;
+  throw new ApplyRefused("the plan made now is not the one reviewed: the file or the account changed since; nothing was written", [
+    `expected checksum ${normalizeChecksum(expected)}`,
     `current checksum  ${current.checksum}`,
-    "run 'wxconf plan' again and review the new plan",
+    "run 'wxconf plan' again and review the new plan (a saved plan, 'wxconf apply PLAN.json', also names what changed)",
   ]);
 }
 

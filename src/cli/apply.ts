@@ -1,45 +1,58 @@
 import { readFileSync } from "node:fs";
-import { applyPlan } from "../apply/apply.js";
+import { applyPlan, resultOf } from "../apply/apply.js";
 import { ApplyRefused, checkChecksum, checkQuota, checkSafety, checkSavedPlan } from "../apply/preflight.js";
+import { initialOutcomes, type ApplyResult } from "../apply/result.js";
+import { DEFAULT_CONFIG_FILE } from "../config/defaults.js";
+import type { DesiredState } from "../config/types.js";
+import { isJsonObject, type JsonObject } from "../json.js";
 import { makePlan, managedModules } from "../plan/build.js";
-import { hasChanges } from "../plan/model.js";
+import { hasChanges, PLAN_FORMAT_VERSION, type Plan } from "../plan/model.js";
 import { renderApplyJson, renderApplyText } from "../render/apply.js";
 import { renderPlanText } from "../render/text.js";
 import { elapsed, openForWriting, type AccountOptions } from "./account.js";
 import type { Console } from "./console.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
+import { exitCodeFor, type Interrupts, type StopSignal } from "./interrupt.js";
 import { stepProgress, stepsLine } from "./progress.js";
 import { ask } from "./prompt.js";
 
-export interface ApplyOptions extends AccountOptions {
+export interface ApplyOptions extends Omit<AccountOptions, "config"> {
+  config?: string;
   autoApprove?: boolean;
   expectChecksum?: string;
   allowDestroy?: boolean;
   format: "text" | "json";
 }
 
-export async function runApply(planFile: string | undefined, options: ApplyOptions, out: Console): Promise<ExitCode> {
+/** How long apply waits, after an interrupt, for the call in flight to be answered. */
+const IN_FLIGHT_WAIT_MS = 10_000;
+
+export async function runApply(planFile: string | undefined, options: ApplyOptions, out: Console, interrupts: Interrupts): Promise<ExitCode> {
   // A saved plan was reviewed already; otherwise a person approves at a terminal, or CI says so explicitly.
   const approved = planFile !== undefined || options.autoApprove === true;
   if (!approved && !out.interactive) {
     throw new Error("apply needs approval: run it at a terminal to answer 'yes', or pass --auto-approve (or a plan saved with 'wxconf plan --out')");
   }
-  const saved: unknown = planFile === undefined ? undefined : JSON.parse(readFileSync(planFile, "utf8"));
-  const { config, client } = openForWriting(options, out);
+  const saved = planFile === undefined ? undefined : readSavedPlan(planFile);
+  // A saved plan applies the file it was made from, unless -c says otherwise.
+  const configFile = options.config ?? (saved && typeof saved.config_file === "string" ? saved.config_file : DEFAULT_CONFIG_FILE);
+  const { config, client } = openForWriting({ ...options, config: configFile }, out);
   const json = options.format === "json";
   try {
     out.error(`Reading account ${config.desired.app_id}: ${managedModules(config.desired).map((module) => module.kind).join(", ")}…`);
     const started = Date.now();
-    const { plan } = await makePlan(options.config, config.desired, client.read);
+    const { plan } = await makePlan(configFile, config.desired, client.read);
     out.error(`Read the account in ${elapsed(started)}.\n`);
     if (planFile !== undefined) checkSavedPlan(saved, plan, planFile);
     if (options.expectChecksum !== undefined) checkChecksum(options.expectChecksum, plan);
     if (!json) out.info(renderPlanText(plan, { color: out.colorOut }).replace(/\n$/, ""));
     if (!hasChanges(plan)) {
-      if (json) out.info(JSON.stringify({ status: "no_changes", checksum: plan.checksum }));
+      if (json) out.info(renderApplyJson(resultOf(plan, [], "no_changes")).replace(/\n$/, ""));
       return EXIT.ok;
     }
     checkSafety(plan, options.allowDestroy === true);
+    // Before the prompt: a person should not approve a plan that cannot run today.
+    for (const warning of await checkQuota(plan, client.read)) out.error(`Warning: ${warning}`);
     if (!approved) {
       const answer = await ask("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
       if (answer !== "yes") {
@@ -47,17 +60,61 @@ export async function runApply(planFile: string | undefined, options: ApplyOptio
         return EXIT.error;
       }
     }
-    for (const warning of await checkQuota(plan, client.read)) out.error(`Warning: ${warning}`);
     out.error(`\n${stepsLine(plan)}`);
-    const result = await applyPlan(plan, config.desired, client, stepProgress(out));
+    const result = await runSteps(plan, config.desired, client, out, interrupts);
     out.info(json ? renderApplyJson(result).replace(/\n$/, "") : `\n${renderApplyText(result, out.colorOut).replace(/\n$/, "")}`);
+    if (result.status === "interrupted") return exitCodeFor(result.signal === "SIGTERM" ? "SIGTERM" : "SIGINT");
     return result.status === "applied" ? EXIT.ok : EXIT.error;
   } catch (error) {
     if (!(error instanceof ApplyRefused)) throw error;
-    if (json) out.info(JSON.stringify({ status: "refused", reason: error.message, details: error.details }, null, 2));
+    if (json) out.info(JSON.stringify({ format_version: PLAN_FORMAT_VERSION, status: "refused", reason: error.message, details: error.details }, null, 2));
     out.error([`Refused: ${error.message}.`, ...error.details.map((detail) => `  ${detail}`)].join("\n"));
     return EXIT.refused;
   } finally {
     await client.close();
   }
+}
+
+/**
+ * Runs the steps. On the first SIGINT or SIGTERM no new step starts; the call in flight is awaited (at most
+ * IN_FLIGHT_WAIT_MS), and the report says what was done, what was in flight and what was not attempted.
+ */
+async function runSteps(plan: Plan, desired: DesiredState, client: Parameters<typeof applyPlan>[2], out: Console, interrupts: Interrupts): Promise<ApplyResult> {
+  const outcomes = initialOutcomes(plan.steps);
+  let signalled: StopSignal | undefined;
+  let onSignal: (() => void) | undefined;
+  const waitedEnough = new Promise<"timeout">((resolve) => {
+    onSignal = () => setTimeout(() => resolve("timeout"), IN_FLIGHT_WAIT_MS).unref();
+  });
+  const release = interrupts.takeOver((signal) => {
+    signalled = signal;
+    out.error(`\nInterrupted (${signal}): no new step will start; waiting for the call in flight (at most ${IN_FLIGHT_WAIT_MS / 1000} s). Press Ctrl-C again to exit at once.`);
+    onSignal?.();
+  });
+  try {
+    const hooks = { ...stepProgress(out), stopRequested: () => signalled !== undefined, signal: () => signalled };
+    const finished = await Promise.race([applyPlan(plan, desired, client, hooks, outcomes), waitedEnough]);
+    if (finished !== "timeout") return finished;
+    return { ...resultOf(plan, outcomes, "interrupted"), signal: signalled ?? "SIGINT" };
+  } finally {
+    release();
+  }
+}
+
+function readSavedPlan(file: string): JsonObject {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`cannot read the saved plan ${file}: ${code === "ENOENT" ? "no such file (make one with 'wxconf plan --out FILE')" : (error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`${file} is not JSON: a saved plan is the file 'wxconf plan --out FILE' writes`);
+  }
+  if (!isJsonObject(parsed)) throw new Error(`${file} is not a plan saved by 'wxconf plan --out'`);
+  return parsed;
 }

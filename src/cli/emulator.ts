@@ -2,6 +2,7 @@ import { loadSeed } from "../emulator/seed.js";
 import { startEmulator } from "../emulator/server.js";
 import type { Console } from "./console.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
+import type { Interrupts } from "./interrupt.js";
 
 export interface EmulatorCommandOptions {
   port: string;
@@ -19,7 +20,7 @@ function numberOption(name: string, text: string, { min, max }: { min: number; m
 }
 
 /** Runs a local WeChat API until interrupted. */
-export async function runEmulator(options: EmulatorCommandOptions, out: Console): Promise<ExitCode> {
+export async function runEmulator(options: EmulatorCommandOptions, out: Console, interrupts: Interrupts): Promise<ExitCode> {
   const emulator = await startEmulator({
     ...(options.state && { state: loadSeed(options.state) }),
     port: numberOption("--port", options.port, { min: 0, max: 65535 }),
@@ -39,10 +40,7 @@ export async function runEmulator(options: EmulatorCommandOptions, out: Console)
   out.info(`  curl -s -X POST ${emulator.url}/cgi-bin/stable_token -d '{"grant_type":"client_credential","appid":"${emulator.appId}","secret":"${emulator.appSecret}"}'`);
   out.info(`  curl -s ${emulator.url}/__emulator/calls`);
   out.info("Press Ctrl-C to stop.");
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  await new Promise<void>((resolve) => interrupts.takeOver(() => resolve()));
   await emulator.close();
   return EXIT.ok;
 }

@@ -9,14 +9,16 @@ import { VERSION } from "../version.js";
 import { processConsole, type Console } from "./console.js";
 import { describeError } from "./errors.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
+import { Interrupts } from "./interrupt.js";
 
-type Action<O> = (options: O, out: Console) => ExitCode | Promise<ExitCode>;
+type Action<O> = (options: O, out: Console, interrupts: Interrupts) => ExitCode | Promise<ExitCode>;
 
 async function run<O extends { color?: boolean }>(options: O, action: () => Promise<Action<O>>): Promise<void> {
   const out = processConsole({ color: options.color !== false });
   registerSecretsFromEnv(process.env);
+  const interrupts = new Interrupts(out);
   try {
-    process.exitCode = await (await action())(options, out);
+    process.exitCode = await (await action())(options, out, interrupts);
   } catch (error) {
     out.error(describeError(error, out.colorErr));
     process.exitCode = EXIT.error;
@@ -24,6 +26,8 @@ async function run<O extends { color?: boolean }>(options: O, action: () => Prom
 }
 
 const configOption = () => new Option("-c, --config <file>", "the configuration file").default(DEFAULT_CONFIG_FILE);
+/** apply's -c has no default: with a saved plan, the plan names its file. */
+const applyConfigOption = () => new Option("-c, --config <file>", "the configuration file (default: the saved plan's, else wxconf.yaml)");
 
 const program = new Command("wxconf")
   .description("Manage a WeChat Official Account's menus, tags and template bindings as code.")
@@ -54,17 +58,17 @@ program
 program
   .command("apply")
   .description("make the account match the file: plan, approve, run the fewest calls, then check")
-  .argument("[plan.json]", "a plan saved with 'wxconf plan --out': applied only if the account has not changed")
-  .addOption(configOption())
+  .argument("[plan.json]", "a plan saved with 'wxconf plan --out': applied only if the file and the account have not changed")
+  .addOption(applyConfigOption())
   .option("--auto-approve", "do not ask for approval (CI)")
-  .option("--expect-checksum <sha>", "apply only if the plan made now has this checksum (from a reviewed plan)")
+  .option("--expect-checksum <sha>", "apply only if the plan made now has this checksum (from a reviewed plan; with or without 'sha256:')")
   .option("--allow-destroy", "allow destructive changes (deleting tags with followers, the default menu, many objects, changing the industry)")
   .addOption(formatOption(["text", "json"]))
   .addOption(apiBaseOption())
   .option("--no-color", "do not colour the output")
   .action((planFile: string | undefined, options) => run(options, async () => {
     const { runApply } = await import("./apply.js");
-    return (opts, out) => runApply(planFile, opts, out);
+    return (opts, out, interrupts) => runApply(planFile, opts, out, interrupts);
   }));
 
 program

@@ -5,6 +5,12 @@ import type { Plan, Step } from "../plan/model.js";
 import { styler } from "../render/style.js";
 import type { Console } from "./console.js";
 
+const RECOVERED: Record<NonNullable<StepOutcome["recovered"]>, string> = {
+  confirmed: " (answer lost; re-read: it had taken effect)",
+  sent_again: " (answer lost; re-read: it had not, sent again)",
+  already_present: " (already there: made meanwhile, not sent)",
+};
+
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 export function stepProgress(out: Console): StepHooks & { onVerify(): void } {
@@ -31,7 +37,7 @@ export function stepProgress(out: Console): StepHooks & { onVerify(): void } {
       const time = `${outcome.ms ?? 0} ms`;
       const result =
         outcome.status === "done"
-          ? paint("green", "done") + (outcome.recovered === "confirmed" ? " (answer lost; re-read: it had taken effect)" : outcome.recovered === "sent_again" ? " (answer lost; re-read: it had not, sent again)" : "")
+          ? paint("green", "done") + (outcome.recovered ? RECOVERED[outcome.recovered] : "")
           : paint("red", `failed${outcome.error?.errcode !== undefined ? ` (errcode ${outcome.error.errcode})` : ""}`);
       out.error(`${label(outcome.index, total, outcome.description)}: ${result} in ${time}`);
     },

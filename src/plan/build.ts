@@ -8,7 +8,7 @@ import { tagsModule } from "../resources/tags.js";
 import { templatesModule } from "../resources/templates.js";
 import type { ReadClient } from "../wechat/client.js";
 import { VERSION } from "../version.js";
-import { PLAN_FORMAT_VERSION, summarize, type Change, type Plan, type ResourceKind, type Unmanaged } from "./model.js";
+import { PLAN_FORMAT_VERSION, summarize, type Change, type Fingerprint, type Plan, type ResourceKind, type Step, type Unmanaged } from "./model.js";
 import { safetyFindings } from "./safety.js";
 import { append } from "../append.js";
 
@@ -26,9 +26,21 @@ export async function readLive(desired: DesiredState, reader: ReadClient): Promi
   return parts.reduce<LiveState>((live, part) => ({ ...live, ...part, ...(part.members && { members: { ...live.members, ...part.members } }) }), {});
 }
 
-/** sha256 over the canonical desired and live content: the same inputs always give the same checksum. */
-export function planChecksum(desired: DesiredState, live: LiveState): string {
-  return `sha256:${sha256(canonicalJson({ format_version: PLAN_FORMAT_VERSION, desired, live }))}`;
+const digest = (value: unknown) => `sha256:${sha256(canonicalJson(value))}`;
+
+/** The file and the live facts each kind says its plan depends on (never a volatile counter). */
+export function planFingerprint(desired: DesiredState, live: LiveState, modules: readonly ResourceModule[], changes: readonly Change[]): Fingerprint {
+  const deleted = new Set(changes.filter((change) => change.actions.includes("delete")).map((change) => change.address));
+  const account: Record<string, string> = {};
+  for (const module of modules) {
+    for (const [address, facts] of Object.entries(module.fingerprint(live, deleted))) account[address] = digest(facts);
+  }
+  return { file: digest(desired), account };
+}
+
+/** The same file, account facts and steps always give the same checksum; any difference in them changes it. */
+export function planChecksum(fingerprint: Fingerprint, steps: readonly Step[]): string {
+  return digest({ format_version: PLAN_FORMAT_VERSION, fingerprint, steps });
 }
 
 /** The plan for this desired state against this live state: pure, no I/O. Throws PlanError when it cannot be applied. */
@@ -56,12 +68,14 @@ export function computePlan(configFile: string, desired: DesiredState, live: Liv
 
   // Array.prototype.sort is stable: within a phase, steps keep the order their kind gave them.
   const steps = [...drafts].sort((a, b) => a.draft.phase - b.draft.phase).map(({ draft, kind }, index) => toStep(draft, kind, index + 1));
+  const fingerprint = planFingerprint(desired, live, modules, changes);
   return {
     format_version: PLAN_FORMAT_VERSION,
     tool: { name: "wxconf", version: VERSION },
     account: { app_id: desired.app_id },
     config_file: configFile,
-    checksum: planChecksum(desired, live),
+    checksum: planChecksum(fingerprint, steps),
+    fingerprint,
     managed: modules.map((module) => module.kind),
     changes,
     unmanaged,

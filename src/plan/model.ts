@@ -3,7 +3,8 @@
 import type { Json, JsonObject } from "../json.js";
 import type { EndpointName } from "../wechat/endpoints.js";
 
-export const PLAN_FORMAT_VERSION = "1.0";
+/** 1.1: the checksum covers the file, the live facts the plan depends on and the steps (`fingerprint`). */
+export const PLAN_FORMAT_VERSION = "1.1";
 
 export type Action = "create" | "update" | "delete";
 export type ResourceKind = "industry" | "tag" | "template" | "menu" | "conditional_menu";
@@ -79,8 +80,9 @@ export interface Plan {
   tool: { name: "wxconf"; version: string };
   account: { app_id: string };
   config_file: string;
-  /** `sha256:` of the canonical desired and live content the plan was computed from. */
+  /** `sha256:` of the fingerprint and the steps: what the plan depends on and what apply would do. */
   checksum: string;
+  fingerprint: Fingerprint;
   /** The kinds the file manages; the others were neither read nor compared. */
   managed: ResourceKind[];
   changes: Change[];
@@ -89,6 +91,16 @@ export interface Plan {
   summary: PlanSummary;
   safety: SafetyFinding[];
   warnings: string[];
+}
+
+/**
+ * What a plan depends on, so that a refusal can say what changed: the file (its desired state) and the
+ * live facts by address. Follower counts are left out (they change all the time) except for tags the plan
+ * deletes.
+ */
+export interface Fingerprint {
+  file: string;
+  account: Record<string, string>;
 }
 
 export function hasChanges(plan: Plan): boolean {

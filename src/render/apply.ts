@@ -4,7 +4,13 @@ import { changeLines } from "./lines.js";
 import { styler } from "./style.js";
 import { append } from "../append.js";
 
-const stepLine = (step: StepOutcome) => `  ${step.index}. ${step.description}${step.recovered === "confirmed" ? " (answer lost; a re-read showed it had taken effect)" : step.recovered === "sent_again" ? " (answer lost; a re-read showed it had not, so it was sent again)" : ""}`;
+const RECOVERED: Record<NonNullable<StepOutcome["recovered"]>, string> = {
+  confirmed: " (answer lost; a re-read showed it had taken effect)",
+  sent_again: " (answer lost; a re-read showed it had not, so it was sent again)",
+  already_present: " (not sent: a re-read just before showed it had been made meanwhile)",
+};
+
+const stepLine = (step: StepOutcome) => `  ${step.index}. ${step.description}${step.recovered ? RECOVERED[step.recovered] : ""}`;
 
 export function renderApplyText(result: ApplyResult, color: boolean): string {
   const paint = styler(color);
@@ -25,21 +31,34 @@ export function renderApplyText(result: ApplyResult, color: boolean): string {
     return `${out.join("\n")}\n`;
   }
 
-  const failed = result.steps.find((step) => step.status === "failed") as StepOutcome;
   const done = result.steps.filter((step) => step.status === "done");
+  const inFlight = result.steps.filter((step) => step.status === "in_flight");
   const skipped = result.steps.filter((step) => step.status === "not_attempted");
-  out.push(paint("red", `Apply stopped at step ${failed.index} of ${total}: ${failed.description}`));
-  const error = failed.error;
-  if (error?.errcode !== undefined) {
-    out.push(`  WeChat refused ${failed.api}: errcode ${error.errcode}, "${error.errmsg ?? ""}"`);
-    if (error.meaning) out.push(`  Meaning: ${error.meaning}`);
-    if (error.hint) out.push(`  Hint: ${error.hint}`);
-  } else if (error) {
-    out.push(`  ${error.message}`);
+  const failed = result.steps.find((step) => step.status === "failed");
+  if (result.status === "unverified") {
+    out.push(paint("yellow", `Apply made all ${total} calls, but reading the account again to confirm failed: ${result.verify_error ?? "unknown error"}`));
+  } else if (result.status === "interrupted") {
+    out.push(paint("yellow", `Apply interrupted (${result.signal ?? "signal"}) after ${done.length} of ${total} steps: no new step was started.`));
+  } else if (failed) {
+    out.push(paint("red", `Apply stopped at step ${failed.index} of ${total}: ${failed.description}`));
+    const error = failed.error;
+    if (error?.errcode !== undefined) {
+      out.push(`  WeChat refused ${failed.api}: errcode ${error.errcode}, "${error.errmsg ?? ""}"`);
+      if (error.meaning) out.push(`  Meaning: ${error.meaning}`);
+      if (error.hint) out.push(`  Hint: ${error.hint}`);
+    } else if (error) {
+      out.push(`  ${error.message}`);
+    }
   }
   out.push("", `Done (${done.length} of ${total}):`, ...(done.length ? done.map(stepLine) : ["  (none)"]));
-  out.push("", `Not attempted (${skipped.length}):`, ...(skipped.length ? skipped.map(stepLine) : ["  (none)"]));
-  out.push("", "Nothing was rolled back. Fix the cause and run 'wxconf apply' again: it plans from the account as it is now and does only what is left.");
+  if (inFlight.length > 0) out.push("", `In flight, outcome unknown (${inFlight.length}): sent, but apply stopped before the answer came`, ...inFlight.map(stepLine));
+  if (result.status !== "unverified") out.push("", `Not attempted (${skipped.length}):`, ...(skipped.length ? skipped.map(stepLine) : ["  (none)"]));
+  out.push(
+    "",
+    result.status === "unverified"
+      ? "Run 'wxconf plan' to see the account as it is now."
+      : "Nothing was rolled back. Fix the cause and run 'wxconf apply' again: it plans from the account as it is now and does only what is left.",
+  );
   return `${out.join("\n")}\n`;
 }
 

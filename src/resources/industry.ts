@@ -81,6 +81,11 @@ export const industryModule: ResourceModule = {
     return plan;
   },
 
+  fingerprint(live) {
+    const { primary, secondary } = live.industry ?? {};
+    return { industry: { primary: primary ? { ...primary } : null, secondary: secondary ? { ...secondary } : null } };
+  },
+
   async confirm(_step, body, _change, read) {
     const industry = await read.getIndustry();
     const set = codeOf(industry.primary) === Number(body.industry_id1) && codeOf(industry.secondary) === Number(body.industry_id2);

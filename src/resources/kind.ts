@@ -1,7 +1,7 @@
 // What every resource kind module provides, and the data that flows between them.
 // Each kind owns its knowledge: what to read, how to normalise and compare, which calls a change needs.
 import type { DesiredState } from "../config/types.js";
-import type { JsonObject } from "../json.js";
+import type { Json, JsonObject } from "../json.js";
 import type { Change, ResourceKind, Step, Unmanaged } from "../plan/model.js";
 import type { ReadClient } from "../wechat/client.js";
 import { ENDPOINTS } from "../wechat/endpoints.js";
@@ -122,6 +122,12 @@ export interface ResourceModule {
   diff(desired: DesiredState, live: LiveState, context: PlanContext): KindPlan;
   /** After a lost answer: re-reads the object `step` changed (its body resolved) and says whether the call took effect. */
   confirm(step: Step, body: JsonObject, change: Change | undefined, read: ReadClient): Promise<Confirmation>;
+  /**
+   * The live facts a plan of this kind depends on, by address, for the plan's checksum: everything that
+   * changes what apply would do, and nothing volatile (a tag's follower count matters only when the plan
+   * deletes the tag, `deleted` holding the addresses the plan deletes).
+   */
+  fingerprint(live: LiveState, deleted: ReadonlySet<string>): Record<string, Json>;
 }
 
 export function toStep(draft: StepDraft, kind: ResourceKind, index: number): Step {

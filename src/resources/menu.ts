@@ -64,6 +64,11 @@ export const menuModule: ResourceModule = {
     return plan;
   },
 
+  fingerprint(live) {
+    const current = live.menu?.default;
+    return { [DEFAULT_MENU_ADDRESS]: current ? { button: buttonsToJson(current.button) } : null };
+  },
+
   async confirm(step, body, _change, read) {
     const current = (await read.getMenu()).default;
     if (step.endpoint === "menuDelete") return current ? NOT_APPLIED : APPLIED;

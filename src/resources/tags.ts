@@ -175,6 +175,16 @@ export const tagsModule: ResourceModule = {
     return plan;
   },
 
+  fingerprint(live, deleted) {
+    return Object.fromEntries(
+      (live.tags ?? []).map((tag) => {
+        const address = addressOf("tag", tag.name);
+        const members = live.members?.[String(tag.id)];
+        return [address, { id: tag.id, name: tag.name, ...(members && { members: [...members].sort() }), ...(deleted.has(address) && { followers: tag.count }) }];
+      }),
+    );
+  },
+
   async confirm(step, body, _change, read) {
     const tag = isJsonObject(body.tag) ? body.tag : {};
     switch (step.endpoint) {

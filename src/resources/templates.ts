@@ -126,6 +126,10 @@ export const templatesModule: ResourceModule = {
   },
 
   // A binding is added only when no live template matches it, so one that matches now is the one added.
+  fingerprint(live) {
+    return Object.fromEntries((live.templates ?? []).map((template) => [addressOf("template", template.template_id), { ...template }]));
+  },
+
   async confirm(step, body, change, read) {
     const templates = await read.getTemplates();
     if (step.endpoint === "templateDelete") return templates.some((template) => template.template_id === body.template_id) ? NOT_APPLIED : APPLIED;
