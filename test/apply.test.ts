@@ -215,6 +215,30 @@ describe("safety rules (exit 3 without --allow-destroy, naming the rule and the 
   });
 });
 
+describe("a failed verification keeps the report", () => {
+  it("prints what was done and why the re-read failed (status unverified, exit 1)", async () => {
+    const { emulator, cli } = await session(MENU);
+    // The plan's read passes; the re-read after the write is dropped every time.
+    emulator.injectFault({ path: "/cgi-bin/menu/get", kind: "drop", skip: 1, times: 20 });
+    const text = await cli(["apply", "--auto-approve"]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain("Apply made all 1 calls, but reading the account again to confirm failed: /cgi-bin/menu/get");
+    expect(text.stdout).toContain("Done (1 of 1):\n  1. create the default menu");
+    expect(emulator.calls().appliedWrites).toBe(1);
+  });
+
+  it("as JSON: status unverified, with the steps", async () => {
+    const { emulator, cli } = await session(MENU);
+    emulator.injectFault({ path: "/cgi-bin/menu/get", kind: "drop", skip: 1, times: 20 });
+    const json = await cli(["apply", "--auto-approve", "--format", "json"]);
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout) as { status: string; verify_error: string; steps: Array<{ status: string }> };
+    expect(report.status).toBe("unverified");
+    expect(report.verify_error).toContain("/cgi-bin/menu/get");
+    expect(report.steps.map((step) => step.status)).toEqual(["done"]);
+  });
+});
+
 describe("quota is checked before the first write", () => {
   it("refuses (exit 3) when an API has too little quota left, with the numbers", async () => {
     const { emulator, cli } = await session("tags: [{ name: a }, { name: b }]\n", { quotas: { "/cgi-bin/tags/create": 1 } });
@@ -257,6 +281,7 @@ describe("drift", () => {
     expect((await cli(["apply", "--auto-approve"])).code).toBe(0);
     const inSync = await cli(["drift"]);
     expect(inSync.stdout).toContain("No drift. The account matches the configuration.");
+    expect(inSync.stdout).not.toContain("made outside wxconf");
     expect(inSync.code).toBe(0);
 
     // Edits in the MP console: a button's key, a follower untagged, a tag added (not managed, so not drift).

@@ -59,4 +59,13 @@ describe.skipIf(!HAS_SCRIPT)("apply at a terminal", () => {
     expect(result.output).toContain("Apply complete!");
     expect(result.output).not.toMatch(/\u001b\[3\dm/);
   });
+
+  it("checks the daily quota before asking, so nobody approves a plan that cannot run today", async () => {
+    const emulator = await accounts.start({ quotas: { "/cgi-bin/menu/create": 0 } });
+    const dir = workdir({ "wxconf.yaml": yamlFile(FILE) });
+    const result = await onTerminal(["apply"], "yes\n", dir, cliEnv(emulator));
+    expect(result.code).toBe(3);
+    expect(result.output).toContain("not enough daily quota left for this plan");
+    expect(result.output).not.toContain("Only 'yes' will be accepted");
+  });
 });

@@ -24,8 +24,11 @@ export interface ApplyOptions extends Omit<AccountOptions, "config"> {
   format: "text" | "json";
 }
 
-/** How long apply waits, after an interrupt, for the call in flight to be answered. */
-const IN_FLIGHT_WAIT_MS = 10_000;
+/** How long apply waits, after an interrupt, for the call in flight to be answered ($WXCONF_INTERRUPT_WAIT_MS). */
+function inFlightWaitMs(): number {
+  const configured = Number(process.env.WXCONF_INTERRUPT_WAIT_MS);
+  return Number.isFinite(configured) && configured >= 0 ? configured : 10_000;
+}
 
 export async function runApply(planFile: string | undefined, options: ApplyOptions, out: Console, interrupts: Interrupts): Promise<ExitCode> {
   // A saved plan was reviewed already; otherwise a person approves at a terminal, or CI says so explicitly.
@@ -38,6 +41,7 @@ export async function runApply(planFile: string | undefined, options: ApplyOptio
   const configFile = options.config ?? (saved && typeof saved.config_file === "string" ? saved.config_file : DEFAULT_CONFIG_FILE);
   const { config, client } = openForWriting({ ...options, config: configFile }, out);
   const json = options.format === "json";
+  let abandoned = false;
   try {
     out.error(`Reading account ${config.desired.app_id}: ${managedModules(config.desired).map((module) => module.kind).join(", ")}…`);
     const started = Date.now();
@@ -62,6 +66,7 @@ export async function runApply(planFile: string | undefined, options: ApplyOptio
     }
     out.error(`\n${stepsLine(plan)}`);
     const result = await runSteps(plan, config.desired, client, out, interrupts);
+    abandoned = result.steps.some((step) => step.status === "in_flight");
     out.info(json ? renderApplyJson(result).replace(/\n$/, "") : `\n${renderApplyText(result, out.colorOut).replace(/\n$/, "")}`);
     if (result.status === "interrupted") return exitCodeFor(result.signal === "SIGTERM" ? "SIGTERM" : "SIGINT");
     return result.status === "applied" ? EXIT.ok : EXIT.error;
@@ -71,7 +76,8 @@ export async function runApply(planFile: string | undefined, options: ApplyOptio
     out.error([`Refused: ${error.message}.`, ...error.details.map((detail) => `  ${detail}`)].join("\n"));
     return EXIT.refused;
   } finally {
-    await client.close();
+    // A call still in flight after an interrupt is not waited for any longer.
+    await (abandoned ? client.destroy() : client.close());
   }
 }
 
@@ -83,12 +89,13 @@ async function runSteps(plan: Plan, desired: DesiredState, client: Parameters<ty
   const outcomes = initialOutcomes(plan.steps);
   let signalled: StopSignal | undefined;
   let onSignal: (() => void) | undefined;
+  const waitMs = inFlightWaitMs();
   const waitedEnough = new Promise<"timeout">((resolve) => {
-    onSignal = () => setTimeout(() => resolve("timeout"), IN_FLIGHT_WAIT_MS).unref();
+    onSignal = () => setTimeout(() => resolve("timeout"), waitMs).unref();
   });
   const release = interrupts.takeOver((signal) => {
     signalled = signal;
-    out.error(`\nInterrupted (${signal}): no new step will start; waiting for the call in flight (at most ${IN_FLIGHT_WAIT_MS / 1000} s). Press Ctrl-C again to exit at once.`);
+    out.error(`\nInterrupted (${signal}): no new step will start; waiting for the call in flight (at most ${waitMs / 1000} s). Press Ctrl-C again to exit at once.`);
     onSignal?.();
   });
   try {

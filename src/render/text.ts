@@ -26,7 +26,7 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
   const paint = styler(options.color);
   const out: string[] = [];
   const intro =
-    framing === "drift"
+    framing === "drift" && plan.changes.length > 0
       ? `wxconf compared account ${plan.account.app_id} with ${plan.config_file}; these differences were made outside wxconf.`
       : `wxconf compared account ${plan.account.app_id} with ${plan.config_file}.`;
   out.push(intro, "");

@@ -68,6 +68,8 @@ interface Connection {
   /** Starts fetching the access token now; a failure is reported by the first call that needs it. */
   prefetchToken(): void;
   close(): Promise<void>;
+  /** Ends every connection now, calls in flight included (after an interrupt). */
+  destroy(): Promise<void>;
 }
 
 function connect(options: ClientOptions, allowWrites: boolean): Connection {
@@ -94,6 +96,7 @@ function connect(options: ClientOptions, allowWrites: boolean): Connection {
     transport,
     prefetchToken: () => void tokens.token().catch(() => undefined),
     close: () => dispatcher.close(),
+    destroy: () => dispatcher.destroy(),
   };
 }
 
@@ -102,12 +105,13 @@ export interface OpenClient {
   stats(): ClientStats;
   prefetchToken(): void;
   close(): Promise<void>;
+  destroy(): Promise<void>;
 }
 
 /** A client that can only read: for plan, drift, import and output. */
 export function openReadClient(options: ClientOptions): OpenClient {
   const connection = connect(options, false);
-  return { read: readClient(connection.caller), stats: () => ({ ...connection.transport.stats }), prefetchToken: connection.prefetchToken, close: connection.close };
+  return { read: readClient(connection.caller), stats: () => ({ ...connection.transport.stats }), prefetchToken: connection.prefetchToken, close: connection.close, destroy: connection.destroy };
 }
 
 /** A client that reads and writes: for apply. */
@@ -119,6 +123,7 @@ export function openClient(options: ClientOptions): OpenClient & { write: WriteC
     stats: () => ({ ...connection.transport.stats }),
     prefetchToken: connection.prefetchToken,
     close: connection.close,
+    destroy: connection.destroy,
   };
 }
 
