@@ -111,12 +111,16 @@ export function minimumWrites(scenario: Scenario): number {
     const industries = desired.industry ?? live.industry;
     const remaining = industryChanges && live.industry !== null ? live.templates.filter((template) => industries?.includes(template.industry)) : [...live.templates];
     const unclaimed = [...remaining];
+    const same = (a: { title: string; keywords: string[] }, b: { title: string; keywords: string[] }) => a.title === b.title && a.keywords.join() === b.keywords.join();
+    const bound: ScenarioTemplate[] = [];
     for (const binding of desired.templates) {
-      const index = unclaimed.findIndex((template) => template.title === binding.title && template.keywords.join() === binding.keywords.join());
-      if (index >= 0) unclaimed.splice(index, 1);
+      const index = unclaimed.findIndex((template) => same(template, binding));
+      if (index >= 0) bound.push(...unclaimed.splice(index, 1));
       else calls++;
     }
-    if (desired.prune.templates) calls += unclaimed.length;
+    // A live copy of a bound template is deleted whatever prune says: each binding keeps exactly one.
+    const duplicates = unclaimed.filter((template) => bound.some((kept) => same(kept, template)));
+    calls += desired.prune.templates ? unclaimed.length : duplicates.length;
   }
 
   if (desired.menu === null) {

@@ -2,6 +2,7 @@ import type { Json, JsonObject } from "../json.js";
 import type { Plan, Step } from "../plan/model.js";
 import type { ResourceModule } from "../resources/kind.js";
 import type { ReadClient, WriteClient } from "../wechat/client.js";
+import { ENDPOINTS } from "../wechat/endpoints.js";
 import { WeChatError, WriteOutcomeUnknownError } from "../wechat/errors.js";
 import { redact } from "../secrets.js";
 import { readPath, resolveRefs } from "./refs.js";
@@ -40,7 +41,8 @@ export async function executeSteps(
       const module = modules.find((candidate) => candidate.kind === step.kind);
       if (!module) throw new Error(`no resource module for ${step.kind}`);
       const change = plan.changes.find((candidate) => candidate.address === step.address);
-      const { answer, recovered } = await sendConfirmingLostAnswers(step, body, client, (resolved) => module.confirm(step, resolved, change, client.read));
+      const confirm = (resolved: JsonObject) => module.confirm(step, resolved, change, client.read);
+      const { answer, recovered } = await createOnce(step, body, confirm, () => sendConfirmingLostAnswers(step, body, client, confirm));
       if (step.produces) {
         const value = readPath(answer, step.produces.from);
         if (value === undefined) throw new Error(`${step.path} answered without ${step.produces.from}`);
@@ -57,6 +59,21 @@ export async function executeSteps(
     if (outcome.status === "failed") break;
   }
   return outcomes;
+}
+
+/**
+ * A create that is not idempotent first makes sure its object did not appear since the plan was read (a
+ * concurrent apply, a person in the console): one cheap read, so that the account never gets it twice.
+ */
+async function createOnce(
+  step: Step,
+  body: JsonObject,
+  confirm: (body: JsonObject) => ReturnType<ResourceModule["confirm"]>,
+  send: () => Promise<{ answer: JsonObject; recovered?: StepOutcome["recovered"] }>,
+): Promise<{ answer: JsonObject; recovered?: StepOutcome["recovered"] }> {
+  if (!ENDPOINTS[step.endpoint].creates) return send();
+  const present = await confirm(body);
+  return present.applied ? { answer: present.answer, recovered: "already_present" } : send();
 }
 
 async function sendConfirmingLostAnswers(

@@ -206,14 +206,14 @@ export const conditionalMenusModule: ResourceModule = {
     return plan;
   },
 
-  // After the deletes, no live menu has the content of one being added (matchrules are distinct in a
-  // file), so a menu with this content now is the one added.
   fingerprint(live) {
     return Object.fromEntries(
       (live.menu?.conditional ?? []).map((menu) => [addressOf("conditional_menu", `#${menu.menuid}`), { matchrule: matchruleToJson(menu.matchrule), button: buttonsToJson(menu.button) }]),
     );
   },
 
+  // After the deletes, no live menu has the content of one being added (matchrules are distinct in a
+  // file), so a menu with this content now is the one added.
   async confirm(step, body, _change, read) {
     const { conditional } = await read.getMenu();
     if (step.endpoint === "menuDelConditional") return conditional.some((menu) => menu.menuid === String(body.menuid)) ? NOT_APPLIED : APPLIED;

@@ -94,6 +94,23 @@ export const templatesModule: ResourceModule = {
     const deletes: StepDraft[] = [];
     for (const template of unbound) {
       const address = addressOf("template", template.template_id);
+      // A second template with a binding's title and keywords (two applies at once, a hand-made copy) cannot
+      // be told from the bound one: it goes whatever prune says, so that each binding has exactly one.
+      const twinOf = bindings.find((binding) => bound.has(binding.name) && bindingMatches(binding, template));
+      if (twinOf) {
+        plan.changes.push({
+          address,
+          kind: "template",
+          name: template.template_id,
+          actions: ["delete"],
+          reason: `a duplicate of ${addressOf("template", twinOf.name)} (${bound.get(twinOf.name)?.template_id ?? "?"}): the same title and keywords, so the account keeps one`,
+          before: { template_id: template.template_id, title: template.title, keywords: templateKeywords(template.content) },
+          after: null,
+          details: [],
+        });
+        deletes.push({ phase: PHASE.templateDelete, address, description: `delete duplicate template ${template.title} (${template.template_id})`, request: requests.deleteTemplate(template.template_id) });
+        continue;
+      }
       if (!desired.prune.templates) {
         plan.unmanaged.push({ address, kind: "template", note: `'${template.title}' (${templateKeywords(template.content).join(", ")}): no binding in the file (set prune.templates to delete it)` });
         continue;
@@ -125,11 +142,11 @@ export const templatesModule: ResourceModule = {
     return plan;
   },
 
-  // A binding is added only when no live template matches it, so one that matches now is the one added.
   fingerprint(live) {
     return Object.fromEntries((live.templates ?? []).map((template) => [addressOf("template", template.template_id), { ...template }]));
   },
 
+  // A binding is added only when no live template matches it, so one that matches now is the one added.
   async confirm(step, body, change, read) {
     const templates = await read.getTemplates();
     if (step.endpoint === "templateDelete") return templates.some((template) => template.template_id === body.template_id) ? NOT_APPLIED : APPLIED;
