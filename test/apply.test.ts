@@ -204,6 +204,26 @@ describe("safety rules (exit 3 without --allow-destroy, naming the rule and the 
     expect((await cli(["apply", "--auto-approve"])).code).toBe(0);
   });
 
+  it("untagging more than 30% of a tag's 10 or more followers", async () => {
+    const members = Array.from({ length: 12 }, (_, index) => `o${index}`);
+    const { emulator, cli } = await session(`tags:\n  - name: 老客户\n    members: [o0, o1, o2]\n`, { followers: members, tags: [{ id: 100, name: "老客户", members }] });
+    const refused = await cli(["apply", "--auto-approve"]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain("mass_untag: untagging 9 of the 12 followers of 老客户 (75%");
+    expect(emulator.calls().writes).toBe(0);
+    expect((await cli(["apply", "--auto-approve", "--allow-destroy"])).code).toBe(0);
+  });
+
+  it("replacing a menu published in the MP console, naming the buttons followers lose", async () => {
+    const consoleMenu = { button: [{ name: "关于", type: "text", value: "我们是…" }, { name: "官网", type: "view", url: "https://example.com/" }, { name: "文章", type: "news", news_info: { list: [{ title: "开业" }] } }] };
+    await refusedThenAllowed(
+      "menu:\n  button: [{ name: 官网, type: view, url: 'https://example.com/' }]\n",
+      { console_menu: consoleMenu },
+      "console_menu_replaced",
+      "removes 2 button(s) followers see: 关于 (text), 文章 (news)",
+    );
+  });
+
   it("deleting more than 30% of 10 or more templates", async () => {
     const templates = Array.from({ length: 10 }, () => ({ template_id_short: "43216", keywords: ["收款金额"] }));
     await refusedThenAllowed(
@@ -212,6 +232,21 @@ describe("safety rules (exit 3 without --allow-destroy, naming the rule and the 
       "mass_delete",
       "deleting 9 of 10 templates (90%",
     );
+  });
+});
+
+describe("a matchrule.tag_id that is not on the account", () => {
+  it("is a plan error (exit 1) before any write, not a delete followed by a failing add", async () => {
+    const { emulator, cli } = await session(
+      `${MENU}conditional_menus:\n  - { name: vip, matchrule: { tag_id: 999 }, button: [{ name: 会员, type: click, key: V }] }\n`,
+      { tags: [{ id: 100, name: "VIP" }], menu: LIVE_MENU, conditional_menus: [{ matchrule: { tag_id: "100" }, button: [{ name: "会员", type: "click", key: "V" }] }] },
+    );
+    const plan = await cli(["plan"]);
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toContain("conditional_menu.vip: matchrule.tag_id 999 is not a tag on the account");
+    expect((await cli(["apply", "--auto-approve"])).code).toBe(1);
+    expect(emulator.calls().writes).toBe(0);
+    expect(emulator.account.conditional).toHaveLength(1);
   });
 });
 

@@ -124,8 +124,10 @@ describe.skipIf(!FIXTURES_PRESENT)("import, then plan, on accounts seeded from r
     expect(strict.text).toContain("#   text (type text: This is text!)");
     expect(strict.text).toContain("- { name: view_url, type: view, url: http://www.qq.com }");
     expect(strict.validated.code).toBe(0);
-    // Managing it through the API means creating it once: that is the only change.
-    expect(strict.planned.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
+    // Managing it through the API replaces the console's menu: one change, destructive, naming what followers lose.
+    expect(strict.planned.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
+    expect(strict.planned.stdout).toContain("replacing the menu published in the MP console removes 5 button(s) followers see: ");
+    expect(strict.planned.stdout).toContain("button > news (news)");
 
     const emulator = await accounts.start(state);
     const dir = workdir();

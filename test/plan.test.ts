@@ -53,10 +53,12 @@ ${MENU}conditional_menus:
     ]);
     expect(plan.summary).toEqual({ add: 5, change: 0, destroy: 0, calls: 6 });
     expect(plan.steps.map((step) => step.index)).toEqual([1, 2, 3, 4, 5, 6]);
-    // Token, then menu/get, tags/get, templates and industry once each, in parallel; no member pages for a new tag.
+    // Token, then menu/get, tags/get, templates and industry once each, in parallel; no member pages for a
+    // new tag; and, as menu/get shows no menu, whether the MP console published one.
     expect(calls.byPath).toEqual({
       "/cgi-bin/stable_token": 1,
       "/cgi-bin/menu/get": 1,
+      "/cgi-bin/get_current_selfmenu_info": 1,
       "/cgi-bin/tags/get": 1,
       "/cgi-bin/template/get_all_private_template": 1,
       "/cgi-bin/template/get_industry": 1,

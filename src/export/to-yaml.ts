@@ -5,7 +5,7 @@ import { canonicalJson } from "../json.js";
 import { industryLabel, industryCodeOf, CLIENT_PLATFORM_TYPES, REMOVED_MATCHRULE_FIELDS, MENU_LIMITS } from "../wechat/rules.js";
 import { templateKeywords } from "../resources/templates.js";
 import type { LiveConditionalMenu, MenuButton } from "../wechat/types.js";
-import { consoleMenuButtons, type DroppedButton } from "./console-menu.js";
+import { consoleMenuButtons, type DroppedButton } from "../resources/console-menu.js";
 import type { AccountSnapshot } from "./snapshot.js";
 
 export interface ExportResult {

@@ -8,7 +8,7 @@ import { tagsModule } from "../resources/tags.js";
 import { templatesModule } from "../resources/templates.js";
 import type { ReadClient } from "../wechat/client.js";
 import { VERSION } from "../version.js";
-import { PLAN_FORMAT_VERSION, summarize, type Change, type Fingerprint, type Plan, type ResourceKind, type Step, type Unmanaged } from "./model.js";
+import { PLAN_FORMAT_VERSION, summarize, type Change, type Fingerprint, type Plan, type ResourceKind, type SafetyFinding, type Step, type Unmanaged } from "./model.js";
 import { safetyFindings } from "./safety.js";
 import { append } from "../append.js";
 
@@ -55,6 +55,7 @@ export function computePlan(configFile: string, desired: DesiredState, live: Liv
   const unmanaged: Unmanaged[] = [];
   const warnings: string[] = [];
   const problems: string[] = [];
+  const kindSafety: SafetyFinding[] = [];
   const modules = managedModules(desired);
   for (const module of modules) {
     const part = module.diff(desired, live, context);
@@ -63,6 +64,7 @@ export function computePlan(configFile: string, desired: DesiredState, live: Liv
     append(unmanaged, part.unmanaged);
     append(warnings, part.warnings);
     append(problems, part.problems);
+    append(kindSafety, part.safety);
   }
   if (problems.length > 0) throw new PlanError(problems);
 
@@ -81,7 +83,7 @@ export function computePlan(configFile: string, desired: DesiredState, live: Liv
     unmanaged,
     steps,
     summary: summarize(changes, steps),
-    safety: safetyFindings(changes, live, context.templatesDeletedByIndustry.length),
+    safety: [...safetyFindings(changes, live, context.templatesDeletedByIndustry.length), ...kindSafety],
     warnings,
   };
 }

@@ -58,7 +58,14 @@ export interface Unmanaged {
   note: string;
 }
 
-export type SafetyRule = "tag_with_followers" | "default_menu_delete" | "industry_change" | "mass_delete";
+export type SafetyRule = "tag_with_followers" | "default_menu_delete" | "industry_change" | "mass_delete" | "mass_untag" | "console_menu_replaced";
+
+/**
+ * Deleting (or untagging) more than this share of a kind's objects (of a tag's followers), when there are
+ * at least MASS_MINIMUM, is a mass change that needs --allow-destroy.
+ */
+export const MASS_SHARE = 0.3;
+export const MASS_MINIMUM = 10;
 
 /** A destructive change that apply performs only with --allow-destroy. */
 export interface SafetyFinding {

@@ -2,11 +2,8 @@
 import type { Json } from "../json.js";
 import type { LiveState } from "../resources/kind.js";
 import { RESERVED_TAGS } from "../wechat/rules.js";
-import type { Change, SafetyFinding } from "./model.js";
+import { MASS_MINIMUM, MASS_SHARE, type Change, type SafetyFinding } from "./model.js";
 
-/** Deleting more than this share of a kind's objects, when it has at least MASS_MINIMUM, is a mass delete. */
-export const MASS_SHARE = 0.3;
-export const MASS_MINIMUM = 10;
 
 const numberIn = (value: Json | null, key: string): number => {
   const field = value && typeof value === "object" && !Array.isArray(value) ? value[key] : undefined;

@@ -8,6 +8,7 @@ import { CLIENT_PLATFORM_TYPES, REMOVED_MATCHRULE_FIELDS } from "../wechat/rules
 import type { LiveConditionalMenu, Matchrule, MenuButton } from "../wechat/types.js";
 import { APPLIED, emptyKindPlan, NOT_APPLIED, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule, type StepDraft } from "./kind.js";
 import { buttonLines, diffButtons, sameButtons } from "./buttons.js";
+import { append } from "../append.js";
 
 /** A conditional menu as WeChat would hold it: the matchrule resolved to ids (or a placeholder). */
 interface Resolved {
@@ -24,7 +25,7 @@ interface Resolved {
 const content = (matchrule: Matchrule, button: readonly MenuButton[]) => canonicalJson({ matchrule: matchruleToJson(matchrule), button: buttonsToJson(button) });
 const ruleOnly = (matchrule: Matchrule, pending?: Placeholder) => canonicalJson({ ...matchruleToJson(matchrule), ...(pending && { tag_id: pending }) });
 
-function resolve(menus: readonly DesiredConditionalMenu[], context: PlanContext, problems: string[]): Resolved[] {
+function resolve(menus: readonly DesiredConditionalMenu[], context: PlanContext, liveTags: LiveState["tags"], problems: string[]): Resolved[] {
   return menus.map((menu, index) => {
     const rule: Matchrule = {};
     let pendingTag: Placeholder | undefined;
@@ -34,7 +35,13 @@ function resolve(menus: readonly DesiredConditionalMenu[], context: PlanContext,
       else if (isPlaceholder(id)) pendingTag = id;
       else rule.tag_id = String(id);
     }
-    if (menu.matchrule.tag_id !== undefined) rule.tag_id = menu.matchrule.tag_id;
+    if (menu.matchrule.tag_id !== undefined) {
+      rule.tag_id = menu.matchrule.tag_id;
+      // Without this check apply would delete the working menu, then fail to add this one (40050).
+      if (liveTags && !liveTags.some((tag) => String(tag.id) === menu.matchrule.tag_id)) {
+        problems.push(`${addressOf("conditional_menu", menu.name)}: matchrule.tag_id ${menu.matchrule.tag_id} is not a tag on the account (write 'tag: NAME' for a tag this file creates)`);
+      }
+    }
     if (menu.matchrule.client_platform_type !== undefined) rule.client_platform_type = menu.matchrule.client_platform_type;
     return {
       name: menu.name,
@@ -126,7 +133,7 @@ export const conditionalMenusModule: ResourceModule = {
     // menu/delete takes every conditional menu with it; the menu module lists them.
     if (context.defaultMenu === "deleted") return plan;
 
-    const wanted = resolve(desired.conditional_menus ?? [], context, plan.problems);
+    const wanted = resolve(desired.conditional_menus ?? [], context, live.tags, plan.problems);
     if (wanted.length > 0 && context.defaultMenu === "absent") {
       plan.problems.push("conditional menus need a default menu (WeChat answers 65303): the account has none and the file does not manage 'menu'; add a 'menu' section");
     }
@@ -199,7 +206,7 @@ export const conditionalMenusModule: ResourceModule = {
     for (const menu of unpaired) {
       plan.changes.push(deletedMenuChange(menu, `not in the file (${describeRule(menu.matchrule, tagNames)})`, tagNames, livePrecedence(menu)));
     }
-    plan.steps.push(...deleteSteps, ...addSteps);
+    append(plan.steps, [...deleteSteps, ...addSteps]);
     if (deleted.length > 0 && added.length > 0) {
       plan.warnings.push("between the deletes and the adds of conditional menus (a few seconds), some followers may see the default menu or a lower-precedence one");
     }

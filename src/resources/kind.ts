@@ -2,7 +2,7 @@
 // Each kind owns its knowledge: what to read, how to normalise and compare, which calls a change needs.
 import type { DesiredState } from "../config/types.js";
 import type { Json, JsonObject } from "../json.js";
-import type { Change, ResourceKind, Step, Unmanaged } from "../plan/model.js";
+import type { Change, ResourceKind, SafetyFinding, Step, Unmanaged } from "../plan/model.js";
 import type { ReadClient } from "../wechat/client.js";
 import { ENDPOINTS } from "../wechat/endpoints.js";
 import type { Placeholder, WriteRequest } from "../wechat/requests.js";
@@ -18,6 +18,11 @@ export interface LiveState {
   members?: Record<string, string[]>;
   templates?: ApiTemplate[];
   industry?: ApiIndustry;
+  /**
+   * get_current_selfmenu_info, raw, read only when menu/get shows no menu: a menu published in the MP
+   * console, which an API menu would replace.
+   */
+  consoleMenu?: JsonObject;
 }
 
 /**
@@ -51,6 +56,9 @@ export class ReadSession {
   }
   industry(): Promise<ApiIndustry> {
     return this.once("industry", () => this.reader.getIndustry());
+  }
+  selfMenu(): Promise<JsonObject> {
+    return this.once("selfmenu", () => this.reader.getSelfMenuInfo());
   }
 }
 
@@ -100,10 +108,12 @@ export interface KindPlan {
   warnings: string[];
   /** Problems that make the file impossible to apply to this account (plan fails with them). */
   problems: string[];
+  /** Destructive changes this kind finds, which apply makes only with --allow-destroy. */
+  safety: SafetyFinding[];
 }
 
 export function emptyKindPlan(): KindPlan {
-  return { changes: [], steps: [], unmanaged: [], warnings: [], problems: [] };
+  return { changes: [], steps: [], unmanaged: [], warnings: [], problems: [], safety: [] };
 }
 
 /**

@@ -1,7 +1,11 @@
 import type { DesiredState } from "../config/types.js";
 import { buttonsToJson, cleanButtons } from "../wechat/normalize.js";
 import { requests } from "../wechat/requests.js";
+import type { Json, JsonObject } from "../json.js";
+import type { Change } from "../plan/model.js";
+import type { MenuButton } from "../wechat/types.js";
 import { buttonLines, diffButtons, sameButtons } from "./buttons.js";
+import { consoleMenuButtons } from "./console-menu.js";
 import { deletedMenuChange } from "./conditional-menus.js";
 import { APPLIED, emptyKindPlan, NOT_APPLIED, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule } from "./kind.js";
 
@@ -12,7 +16,10 @@ export const menuModule: ResourceModule = {
   managed: (desired: DesiredState) => desired.menu !== undefined,
 
   async read(_desired, session) {
-    return { menu: await session.menu() };
+    const menu = await session.menu();
+    // No API menu: a menu published in the MP console may still be live, and creating one replaces it.
+    if (menu.default === null) return { menu, consoleMenu: await session.selfMenu() };
+    return { menu };
   },
 
   diff(desired: DesiredState, live: LiveState, context: PlanContext): KindPlan {
@@ -46,6 +53,21 @@ export const menuModule: ResourceModule = {
 
     context.defaultMenu = "present";
     if (current && sameButtons(current.button, wanted)) return plan;
+    if (!current && live.consoleMenu && Number(live.consoleMenu.is_menu_open) === 1) {
+      const replaced = replaceConsoleMenu(live.consoleMenu, wanted);
+      if (replaced) {
+        plan.changes.push(replaced.change);
+        if (replaced.lost.length > 0) {
+          plan.safety.push({
+            rule: "console_menu_replaced",
+            address,
+            message: `replacing the menu published in the MP console removes ${replaced.lost.length} button(s) followers see: ${replaced.lost.join(", ")}`,
+          });
+        }
+        plan.steps.push({ phase: PHASE.defaultMenu, address, description: "replace the MP console's menu with the file's default menu", request: requests.createMenu(wanted) });
+        return plan;
+      }
+    }
     const details = current ? diffButtons(wanted, current.button) : buttonLines(wanted, "create");
     const changed = details.filter((detail) => detail.attribute !== "order").length;
     plan.changes.push({
@@ -66,7 +88,8 @@ export const menuModule: ResourceModule = {
 
   fingerprint(live) {
     const current = live.menu?.default;
-    return { [DEFAULT_MENU_ADDRESS]: current ? { button: buttonsToJson(current.button) } : null };
+    const facts: Json = current ? { button: buttonsToJson(current.button) } : live.consoleMenu ? { console: live.consoleMenu } : null;
+    return { [DEFAULT_MENU_ADDRESS]: facts };
   },
 
   async confirm(step, body, _change, read) {
@@ -75,3 +98,30 @@ export const menuModule: ResourceModule = {
     return current && sameButtons(current.button, cleanButtons(body.button)) ? APPLIED : NOT_APPLIED;
   },
 };
+
+/** Leaf buttons by path ("服务 > 官网"). */
+function leafPaths(buttons: readonly MenuButton[], parent: readonly string[] = []): string[] {
+  return buttons.flatMap((button) => (button.sub_button?.length ? leafPaths(button.sub_button, [...parent, button.name]) : [[...parent, button.name].join(" > ")]));
+}
+
+/**
+ * The change that replaces a menu published in the MP console, and the buttons followers lose: those the
+ * API cannot make (text, img, news...) and those the file does not have.
+ */
+function replaceConsoleMenu(raw: JsonObject, wanted: MenuButton[]): { change: Change; lost: string[] } | undefined {
+  const { buttons, dropped } = consoleMenuButtons(raw);
+  if (buttons.length === 0 && dropped.length === 0) return undefined;
+  const kept = new Set(leafPaths(wanted));
+  const lost = [...dropped.map((button) => `${button.path} (${button.type})`), ...leafPaths(buttons).filter((path) => !kept.has(path))];
+  const change: Change = {
+    address: DEFAULT_MENU_ADDRESS,
+    kind: "menu",
+    name: "default",
+    actions: ["update"],
+    reason: `the account shows a menu published in the MP console (menu/get cannot see it); menu/create replaces it${dropped.length ? `, and ${dropped.length} of its buttons are of types the API cannot make` : ""}`,
+    before: { source: "mp_console", button: buttonsToJson(buttons) },
+    after: { button: buttonsToJson(wanted) },
+    details: [...dropped.map((button) => ({ path: button.path, action: "delete" as const, before: `type ${button.type} (made in the MP console; the API cannot make it)${button.summary ? `: ${button.summary}` : ""}` })), ...diffButtons(wanted, buttons)],
+  };
+  return { change, lost };
+}

@@ -1,10 +1,11 @@
 import type { DesiredState, DesiredTag } from "../config/types.js";
 import { isJsonObject, type Json } from "../json.js";
-import { addressOf, type Change, type Detail } from "../plan/model.js";
+import { addressOf, MASS_MINIMUM, MASS_SHARE, type Change, type Detail } from "../plan/model.js";
 import { requests, type Placeholder } from "../wechat/requests.js";
 import { RESERVED_TAGS, TAG_LIMITS } from "../wechat/rules.js";
 import type { ApiTag } from "../wechat/types.js";
 import { APPLIED, emptyKindPlan, NOT_APPLIED, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule, type StepDraft } from "./kind.js";
+import { append } from "../append.js";
 
 export interface TagMatch {
   desired: DesiredTag;
@@ -112,7 +113,7 @@ export const tagsModule: ResourceModule = {
           details: memberDetails(members, []),
         });
         plan.steps.push({ phase: PHASE.tagCreate, address, description: `create tag ${tag.name}`, request: requests.createTag(tag.name), produces: { ref: tagRef(tag.name).$ref, from: "tag.id" } });
-        plan.steps.push(...membershipSteps(address, tag.name, tagRef(tag.name), members, []));
+        append(plan.steps, membershipSteps(address, tag.name, tagRef(tag.name), members, []));
         continue;
       }
 
@@ -142,7 +143,15 @@ export const tagsModule: ResourceModule = {
       if (renamed) {
         plan.steps.push({ phase: PHASE.tagRename, address, description: `rename tag ${current.name} to ${tag.name} (id ${current.id})`, request: requests.renameTag(current.id, tag.name) });
       }
-      plan.steps.push(...membershipSteps(address, tag.name, current.id, add, remove));
+      append(plan.steps, membershipSteps(address, tag.name, current.id, add, remove));
+      const members = live.members?.[String(current.id)]?.length ?? current.count;
+      if (members >= MASS_MINIMUM && remove.length / members > MASS_SHARE) {
+        plan.safety.push({
+          rule: "mass_untag",
+          address,
+          message: `untagging ${remove.length} of the ${members} followers of ${tag.name} (${Math.round((100 * remove.length) / members)}%, more than ${MASS_SHARE * 100}% of a tag with ${MASS_MINIMUM} or more)`,
+        });
+      }
     }
 
     for (const tag of unmatched) {
