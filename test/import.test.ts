@@ -7,6 +7,7 @@ import type { EmulatorSeed } from "../src/emulator/account.js";
 import { Accounts, cliEnv } from "./helpers/account.js";
 import { ROOT, runCli, workdir } from "./helpers/cli.js";
 import { fixture, FIXTURES_PRESENT } from "./helpers/fixtures.js";
+import { json, startHostile, WECHAT_DEFAULTS, type HostileServer } from "./helpers/hostile.js";
 
 const accounts = new Accounts();
 afterEach(() => accounts.closeAll());
@@ -135,5 +136,55 @@ describe.skipIf(!FIXTURES_PRESENT)("import, then plan, on accounts seeded from r
     expect(lenient.code).toBe(0);
     writeFileSync(join(dir, "from-stdout.yaml"), lenient.stdout);
     expect((await runCli(["validate", "-c", "from-stdout.yaml"], { cwd: dir })).code).toBe(0);
+  });
+});
+
+describe("import and validate agree with real menus", () => {
+  const servers: HostileServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+
+  it("a parent button that also carries a key is a warning, and such a menu round-trips", async () => {
+    const live = { button: [{ name: "服务", key: "SERVICE", sub_button: [{ name: "官网", type: "view", url: "https://example.com/" }] }] };
+    const { imported, text, validated, planned, emulator } = await roundTrip({ menu: live });
+    expect(imported.code).toBe(0);
+    expect(text).toContain("key: SERVICE");
+    expect(validated.code).toBe(0);
+    expect(validated.stderr).toMatch(/wxconf\.yaml:\d+:\d+: warning: button '服务' has sub buttons, so 'key' does nothing/);
+    expect(validated.stdout).toContain("is valid (1 warning)");
+    expect(planned.code).toBe(0);
+    // The emulator accepts it as WeChat does.
+    const dir = workdir({ "wxconf.yaml": text.replace("SERVICE", "SERVICE2") });
+    expect((await runCli(["apply", "--auto-approve"], { cwd: dir, env: cliEnv(emulator) })).code).toBe(0);
+  });
+
+  it("a console mini-program button without a url: import says what to add, and --lenient writes a valid file", async () => {
+    const consoleMenu = { button: [{ name: "小程序", type: "miniprogram", url: "", appid: "wx286b93c14bbf93aa", pagepath: "pages/lunar/index" }, { name: "官网", type: "view", url: "https://example.com/" }] };
+    const strict = await roundTrip({ console_menu: consoleMenu });
+    expect(strict.imported.code).toBe(1);
+    expect(strict.imported.stderr).toContain("menu button '小程序' (type miniprogram) has no url, which the API needs");
+    expect(strict.text).toContain("小程序 (type miniprogram, no url: appid wx286b93c14bbf93aa, pagepath pages/lunar/index)");
+    expect(strict.validated.code).toBe(0);
+    const lenient = await roundTrip({ console_menu: consoleMenu }, ["--lenient"]);
+    expect(lenient.imported.code).toBe(0);
+    expect(lenient.validated.code).toBe(0);
+  });
+
+  it("WeChat's documented tag list, with system tags 1 and 2, imports without them and plans no changes", async () => {
+    const server = await startHostile({
+      ...WECHAT_DEFAULTS,
+      "/cgi-bin/tags/get": json({ tags: [{ id: 1, name: "黑名单", count: 0 }, { id: 2, name: "星标组", count: 0 }, { id: 127, name: "广东", count: 5 }] }),
+    });
+    servers.push(server);
+    const dir = workdir();
+    const env = { WXCONF_API_BASE: server.url, WXCONF_APP_SECRET: "hostile-app-secret-0123", WXCONF_RETRY_BASE_MS: "1" };
+    expect((await runCli(["import", "--app-id", "wx0123456789abcdef", "-o", "wxconf.yaml"], { cwd: dir, env })).code).toBe(0);
+    const text = readFileSync(join(dir, "wxconf.yaml"), "utf8");
+    expect(text).toContain("name: 广东");
+    expect(text).not.toContain("黑名单");
+    expect(text).not.toContain("星标组");
+    const planned = await runCli(["plan", "--detailed-exitcode"], { cwd: dir, env });
+    expect(planned.code).toBe(0);
   });
 });

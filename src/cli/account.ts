@@ -1,4 +1,5 @@
 // What the commands that talk to WeChat share: the loaded file, and a client with progress on stderr.
+import { formatWarning } from "../config/issues.js";
 import { loadConfig } from "../config/load.js";
 import type { LoadedConfig } from "../config/types.js";
 import { openClient, openReadClient, type ClientOptions } from "../wechat/client.js";
@@ -23,6 +24,7 @@ function clientOptions(config: LoadedConfig, options: AccountOptions, out: Conso
  */
 export function openForReading(options: AccountOptions, out: Console) {
   const config = loadConfig(options.config);
+  for (const warning of config.warnings) out.error(formatWarning(warning));
   const client = openReadClient(clientOptions(config, options, out));
   client.prefetchToken();
   return { config, client };
@@ -31,6 +33,7 @@ export function openForReading(options: AccountOptions, out: Console) {
 /** The file and a client that reads and writes (apply); the token is on its way, as above. */
 export function openForWriting(options: AccountOptions, out: Console) {
   const config = loadConfig(options.config);
+  for (const warning of config.warnings) out.error(formatWarning(warning));
   const client = openClient(clientOptions(config, options, out));
   client.prefetchToken();
   return { config, client };

@@ -1,6 +1,6 @@
 import { readAccount } from "../export/snapshot.js";
 import { matchTemplates } from "../resources/templates.js";
-import { RESERVED_TAGS } from "../wechat/rules.js";
+import { isSystemTag } from "../wechat/rules.js";
 import type { MenuButton } from "../wechat/types.js";
 import { openForReading, type AccountOptions } from "./account.js";
 import type { Console } from "./console.js";
@@ -43,7 +43,7 @@ export async function runOutput(options: OutputOptions, out: Console): Promise<E
     const missing = bindings.filter((binding) => !bound.has(binding.name)).map((binding) => binding.name);
     if (missing.length > 0) throw new Error(`no template on the account matches binding(s) ${missing.join(", ")}: run 'wxconf apply' first`);
 
-    const liveTags = (snapshot.tags ?? []).filter((tag) => !RESERVED_TAGS.some((reserved) => reserved.id === tag.id));
+    const liveTags = (snapshot.tags ?? []).filter((tag) => !isSystemTag(tag.id));
     const wanted = config.desired.tags?.map((tag) => tag.name);
     const absent = (wanted ?? []).filter((name) => !liveTags.some((tag) => tag.name === name));
     if (absent.length > 0) throw new Error(`tag(s) ${absent.join(", ")} are not on the account: run 'wxconf apply' first`);

@@ -1,3 +1,4 @@
+import { formatWarning } from "../config/issues.js";
 import { loadConfig } from "../config/load.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import type { Console } from "./console.js";
@@ -8,7 +9,8 @@ export interface ValidateOptions {
 
 /** Offline: reads and checks the file, makes no network call. */
 export function runValidate(options: ValidateOptions, out: Console): ExitCode {
-  loadConfig(options.config);
-  out.info(`${options.config} is valid`);
+  const { warnings } = loadConfig(options.config);
+  for (const warning of warnings) out.error(formatWarning(warning));
+  out.info(`${options.config} is valid${warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? "" : "s"})` : ""}`);
   return EXIT.ok;
 }

@@ -10,6 +10,7 @@ import {
   RESERVED_TAGS,
   TAG_LIMITS,
   TEMPLATE_LIMITS,
+  type RuleIssue,
   type RulePath,
 } from "../wechat/rules.js";
 import type { Path } from "./document.js";
@@ -20,6 +21,8 @@ export interface RuleProblem {
   path: Path;
   at: "key" | "value";
   message: string;
+  /** Reported, but the file stays valid. */
+  warning?: true;
 }
 
 type Loose = Record<string, unknown>;
@@ -29,6 +32,7 @@ const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [
 const asString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
 const value = (path: RulePath, message: string): RuleProblem => ({ path, at: "value", message });
+const fromRuleIssue = (issue: RuleIssue): RuleProblem => ({ ...value(issue.path, issue.message), ...(issue.warning && { warning: true }) });
 
 /** `raw` is the file before `${}` interpolation, for the checks about secrets. */
 export function checkRules(data: unknown, raw: unknown): RuleProblem[] {
@@ -135,7 +139,7 @@ function checkTemplates(templates: unknown): RuleProblem[] {
 function checkMenu(menu: unknown): RuleProblem[] {
   const fields = asObject(menu);
   if (!fields || !Array.isArray(fields.button)) return [];
-  return checkMenuButtons(fields.button, ["menu", "button"]).map((issue) => value(issue.path, issue.message));
+  return checkMenuButtons(fields.button, ["menu", "button"]).map(fromRuleIssue);
 }
 
 function checkConditionalMenus(menus: unknown, defaultMenu: unknown): RuleProblem[] {
@@ -156,7 +160,7 @@ function checkConditionalMenus(menus: unknown, defaultMenu: unknown): RuleProble
     if (earlierName !== undefined) problems.push(value(["conditional_menus", index, "name"], `conditional menu name '${name}' is also used by menu ${earlierName + 1}`));
     names.set(name, index);
     if (Array.isArray(fields.button)) {
-      problems.push(...checkMenuButtons(fields.button, ["conditional_menus", index, "button"]).map((issue) => value(issue.path, issue.message)));
+      append(problems, checkMenuButtons(fields.button, ["conditional_menus", index, "button"]).map(fromRuleIssue));
     }
     problems.push(...checkConditionalMatchrule(fields.matchrule, ["conditional_menus", index, "matchrule"]));
     const rule = asObject(fields.matchrule);

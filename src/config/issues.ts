@@ -12,6 +12,10 @@ export function formatIssue(issue: ConfigIssue): string {
   return issue.line > 0 ? `${issue.file}:${issue.line}:${issue.col}: ${message}` : `${issue.file}: ${message}`;
 }
 
+export function formatWarning(issue: ConfigIssue): string {
+  return formatIssue({ ...issue, message: `warning: ${issue.message}` });
+}
+
 const LONG_QUOTED = /'([^']{81,})'/g;
 
 /** A message quotes the value it is about; a long value is cut so that the message stays readable. */

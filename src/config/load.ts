@@ -85,12 +85,15 @@ export function parseConfig(file: string, text: string, env: Readonly<Record<str
   add(textProblems);
   // A value with a schema problem, an unresolved ${VAR} or a bad character would only repeat it as a rule problem.
   const reported = [...schemaProblems, ...missing, ...textProblems];
-  add(checkRules(data, document.data).filter((problem) => !coveredBy(problem.path, reported)));
+  const ruleProblems = checkRules(data, document.data).filter((problem) => !coveredBy(problem.path, reported));
+  add(ruleProblems.filter((problem) => !problem.warning));
   if (issues.length > 0) throw new ConfigError(sortIssues(issues));
+  const warnings = sortIssues(ruleProblems.filter((problem) => problem.warning).map((problem) => document.issueAt(problem.path, problem.message, problem.at)));
 
   const config = data as ConfigFile;
   return {
     file,
+    warnings,
     desired: toDesired(config),
     credentials: {
       app_id: config.account.app_id,

@@ -1,3 +1,4 @@
+import type { ConfigIssue } from "./issues.js";
 import type { MenuButton } from "../wechat/types.js";
 
 // ---- The file as written (after the schema check) ----------------------------------------------------------
@@ -68,6 +69,8 @@ export interface Credentials {
 
 export interface LoadedConfig {
   file: string;
+  /** Problems that leave the file valid (WeChat accepts and ignores what they point at). */
+  warnings: ConfigIssue[];
   desired: DesiredState;
   credentials: Credentials;
 }

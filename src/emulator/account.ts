@@ -4,7 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Json } from "../json.js";
 import { ENDPOINTS } from "../wechat/endpoints.js";
 import { cleanButtons, normalizeMatchrule } from "../wechat/normalize.js";
-import { INDUSTRIES, RESERVED_TAGS, TAG_LIMITS } from "../wechat/rules.js";
+import { INDUSTRIES, isSystemTag, RESERVED_TAGS, TAG_LIMITS } from "../wechat/rules.js";
 import type { Matchrule, MenuButton } from "../wechat/types.js";
 
 export interface LibraryTemplate {
@@ -109,7 +109,7 @@ export class Account {
     this.verified = seed.verified ?? true;
     this.ipWhitelist = seed.ip_whitelist;
     for (const openid of seed.followers ?? []) this.followers.set(openid, []);
-    this.tags.set(2, { id: 2, name: "星标组", members: new Set() });
+    for (const tag of RESERVED_TAGS) if (tag.listed) this.tags.set(tag.id, { id: tag.id, name: tag.name, members: new Set() });
     for (const tag of seed.tags ?? []) this.seedTag(tag);
     if (seed.menu) this.menu = { button: cleanButtons(seed.menu.button) };
     this.consoleMenu = seed.console_menu ?? null;
@@ -130,7 +130,7 @@ export class Account {
 
   private seedTag(tag: { id?: number; name: string; members?: string[] }): void {
     const id = tag.id ?? this.nextTagId;
-    if (RESERVED_TAGS.some((reserved) => reserved.id === id)) {
+    if (isSystemTag(id)) {
       for (const openid of tag.members ?? []) this.addMember(id, openid);
       return;
     }

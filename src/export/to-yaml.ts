@@ -2,7 +2,7 @@
 // and what the ids and counts were as comments. `wxconf plan` on it shows no changes.
 import { Document, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import { canonicalJson } from "../json.js";
-import { industryLabel, industryCodeOf, CLIENT_PLATFORM_TYPES, REMOVED_MATCHRULE_FIELDS, MENU_LIMITS } from "../wechat/rules.js";
+import { industryLabel, industryCodeOf, CLIENT_PLATFORM_TYPES, REMOVED_MATCHRULE_FIELDS, MENU_LIMITS, isSystemTag } from "../wechat/rules.js";
 import { templateKeywords } from "../resources/templates.js";
 import type { LiveConditionalMenu, MenuButton } from "../wechat/types.js";
 import { consoleMenuButtons, type DroppedButton } from "../resources/console-menu.js";
@@ -66,7 +66,7 @@ export function accountToYaml(snapshot: AccountSnapshot, options: ExportOptions)
 
   // tags
   if (snapshot.tags) {
-    const tags = snapshot.tags.filter((tag) => tag.id !== 2);
+    const tags = snapshot.tags.filter((tag) => !isSystemTag(tag.id));
     data.tags = tags.map((tag) => ({ name: tag.name, ...(options.withMembers && { members: snapshot.members[String(tag.id)] ?? [] }) }));
     comments.push((doc) => {
       const list = seqAt(doc, ["tags"]);
@@ -117,7 +117,11 @@ export function accountToYaml(snapshot: AccountSnapshot, options: ExportOptions)
       notices.push("the menu was made in the MP console: menu/get does not show it, so the first apply creates it with the API (it looks the same to followers)");
     }
     for (const button of dropped) {
-      notices.push(`menu button '${button.path}' has type ${button.type}, which the API cannot create: left as a comment (use a click button and answer it from your server, or a view/article_id button)`);
+      notices.push(
+        button.missing
+          ? `menu button '${button.path}' (type ${button.type}) has no ${button.missing.join(", ")}, which the API needs: left as a comment; add it (for a mini program, the web page older WeChat versions open) to manage the button`
+          : `menu button '${button.path}' has type ${button.type}, which the API cannot create: left as a comment (use a click button and answer it from your server, or a view/article_id button)`,
+      );
     }
   }
   // Conditional menus need a verified account, as tags do: where tags could not be read, neither are they.
@@ -128,7 +132,7 @@ export function accountToYaml(snapshot: AccountSnapshot, options: ExportOptions)
     comments.push((doc) => {
       flowButtons(seqAt(doc, ["menu", "button"]));
       if (dropped.length > 0) {
-        mapAt(doc, ["menu"]).commentBefore = [" Buttons of the console menu the API cannot create:", ...dropped.map((button) => `   ${button.path} (type ${button.type}: ${button.summary})`)].join("\n");
+        mapAt(doc, ["menu"]).commentBefore = [" Buttons of the console menu the API cannot create:", ...dropped.map((button) => `   ${button.path} (type ${button.type}${button.missing ? `, no ${button.missing.join(", ")}` : ""}: ${button.summary})`)].join("\n");
       }
     });
   } else {

@@ -1,7 +1,7 @@
 // Destructive changes that apply makes only with --allow-destroy (DESIGN.md, "Safety").
 import type { Json } from "../json.js";
 import type { LiveState } from "../resources/kind.js";
-import { RESERVED_TAGS } from "../wechat/rules.js";
+import { isSystemTag } from "../wechat/rules.js";
 import { MASS_MINIMUM, MASS_SHARE, type Change, type SafetyFinding } from "./model.js";
 
 
@@ -38,7 +38,7 @@ export function safetyFindings(changes: readonly Change[], live: LiveState, temp
     });
   }
 
-  const userTags = (live.tags ?? []).filter((tag) => !RESERVED_TAGS.some((reserved) => reserved.id === tag.id)).length;
+  const userTags = (live.tags ?? []).filter((tag) => !isSystemTag(tag.id)).length;
   const massRules: Array<[Change["kind"], number, number, string]> = [
     ["tag", deletes("tag").length, userTags, "tags"],
     ["template", deletes("template").length + templatesDeletedByIndustry, templates, "templates"],

@@ -4,12 +4,15 @@ import { isJsonObject, type Json } from "../json.js";
 import { cleanButtons } from "../wechat/normalize.js";
 import type { MenuButton } from "../wechat/types.js";
 import { isKnownButtonType } from "../wechat/normalize.js";
+import { missingButtonFields } from "../wechat/rules.js";
 
 export interface DroppedButton {
   path: string;
   type: string;
   /** What the button did, for the comment that replaces it. */
   summary: string;
+  /** A type the API can create, but the console left out fields it needs (a mini-program button's url). */
+  missing?: string[];
 }
 
 function summarize(button: Record<string, Json>): string {
@@ -34,8 +37,13 @@ export function consoleMenuButtons(raw: unknown): { buttons: MenuButton[]; dropp
         continue;
       }
       const type = typeof item.type === "string" ? item.type : "";
-      if (isKnownButtonType(type)) {
-        result.push(...cleanButtons([item]));
+      const [clean] = isKnownButtonType(type) ? cleanButtons([item]) : [];
+      const missing = clean ? missingButtonFields(clean) : [];
+      if (clean && missing.length === 0) {
+        result.push(clean);
+      } else if (clean) {
+        const known = ["appid", "pagepath"].filter((field) => typeof item[field] === "string" && item[field] !== "").map((field) => `${field} ${String(item[field])}`);
+        dropped.push({ path: [...parent, name].join(" > "), type, summary: known.join(", "), missing });
       } else {
         dropped.push({ path: [...parent, name].join(" > "), type: type || "(none)", summary: summarize(item) });
       }

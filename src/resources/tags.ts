@@ -2,7 +2,7 @@ import type { DesiredState, DesiredTag } from "../config/types.js";
 import { isJsonObject, type Json } from "../json.js";
 import { addressOf, MASS_MINIMUM, MASS_SHARE, type Change, type Detail } from "../plan/model.js";
 import { requests, type Placeholder } from "../wechat/requests.js";
-import { RESERVED_TAGS, TAG_LIMITS } from "../wechat/rules.js";
+import { isSystemTag, TAG_LIMITS } from "../wechat/rules.js";
 import type { ApiTag } from "../wechat/types.js";
 import { APPLIED, emptyKindPlan, NOT_APPLIED, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule, type StepDraft } from "./kind.js";
 import { append } from "../append.js";
@@ -14,11 +14,10 @@ export interface TagMatch {
   via?: "name" | "previously";
 }
 
-const isSystemTag = (tag: ApiTag) => RESERVED_TAGS.some((reserved) => reserved.id === tag.id);
 
 /** Matches the file's tags with live ones: by name first, then by a previous name not taken by another. */
 export function matchTags(desired: readonly DesiredTag[], live: readonly ApiTag[]): { matches: TagMatch[]; unmatched: ApiTag[] } {
-  const byName = new Map(live.filter((tag) => !isSystemTag(tag)).map((tag) => [tag.name, tag]));
+  const byName = new Map(live.filter((tag) => !isSystemTag(tag.id)).map((tag) => [tag.name, tag]));
   const claimed = new Set<number>();
   const matches: TagMatch[] = desired.map((tag) => {
     const found = byName.get(tag.name);
@@ -35,7 +34,7 @@ export function matchTags(desired: readonly DesiredTag[], live: readonly ApiTag[
       match.via = "previously";
     }
   }
-  const unmatched = live.filter((tag) => !isSystemTag(tag) && !claimed.has(tag.id));
+  const unmatched = live.filter((tag) => !isSystemTag(tag.id) && !claimed.has(tag.id));
   return { matches, unmatched };
 }
 

@@ -79,6 +79,17 @@ export const RESERVED_TAGS: ReadonlyArray<{ id: number; name: string; listed: bo
   { id: 2, name: "星标组", listed: true },
 ];
 
+/** Whether a tag id is one of WeChat's system tags: never declared, created, renamed or deleted by wxconf. */
+/** The fields a button of this type lacks (an empty string counts as absent). */
+export function missingButtonFields(button: { type?: string } & Partial<Record<ButtonField, unknown>>): ButtonField[] {
+  if (!button.type || !(BUTTON_TYPES as readonly string[]).includes(button.type)) return [];
+  return REQUIRED_FIELDS[button.type as ButtonType].filter((field) => button[field] === undefined || button[field] === null || button[field] === "");
+}
+
+export function isSystemTag(id: number): boolean {
+  return RESERVED_TAGS.some((tag) => tag.id === id);
+}
+
 export const TEMPLATE_LIMITS = { maxTemplates: 25 } as const;
 
 /** Template-message industry codes (wechat-api.md §11.1). */
@@ -155,6 +166,8 @@ export interface RuleIssue {
   path: RulePath;
   message: string;
   errcode: number;
+  /** WeChat accepts it (and ignores it): validate warns, the emulator accepts. */
+  warning?: true;
 }
 
 type Loose = Record<string, unknown>;
@@ -201,9 +214,10 @@ function checkButton(button: unknown, path: RulePath, level: "top" | "sub"): Rul
         message: `${label} has sub buttons, so it cannot have a type: a parent only opens its sub-menu (remove 'type')`,
       });
     }
+    // The docs forbid only a type beside sub_button; live menus carry a key or url there, and WeChat keeps them.
     for (const field of BUTTON_FIELDS) {
       if (button[field] !== undefined) {
-        issues.push({ path: [...path, field], errcode: codes.type, message: `${label} has sub buttons, so '${field}' does nothing: remove it` });
+        issues.push({ path: [...path, field], errcode: codes.type, warning: true, message: `${label} has sub buttons, so '${field}' does nothing (WeChat accepts and ignores it; you may remove it)` });
       }
     }
     if (children.length > MENU_LIMITS.maxSubButtons) {
@@ -230,11 +244,8 @@ function checkButton(button: unknown, path: RulePath, level: "top" | "sub"): Rul
     return issues;
   }
   const type = button.type as ButtonType;
-  for (const field of REQUIRED_FIELDS[type]) {
-    const value = button[field];
-    if (value === undefined || value === null || value === "") {
-      issues.push({ path, errcode: missingFieldCode(field, codes), message: `${label} of type ${type} needs '${field}'` });
-    }
+  for (const field of missingButtonFields(button)) {
+    issues.push({ path, errcode: missingFieldCode(field, codes), message: `${label} of type ${type} needs '${field}'` });
   }
   if (typeof button.key === "string" && utf8Bytes(button.key) > MENU_LIMITS.keyBytes) {
     issues.push({ path: [...path, "key"], errcode: codes.key, message: `${label}: key is ${utf8Bytes(button.key)} bytes, the limit is ${MENU_LIMITS.keyBytes}` });

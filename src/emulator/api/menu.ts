@@ -6,7 +6,7 @@ import type { Account } from "../account.js";
 import { fail, type Handler } from "./common.js";
 
 function checkButtons(button: unknown): MenuButton[] {
-  const [first] = checkMenuButtons(button);
+  const [first] = checkMenuButtons(button).filter((issue) => !issue.warning);
   if (first) fail(first.errcode, first.message);
   return cleanButtons(button);
 }

@@ -1,9 +1,8 @@
 import type { JsonObject } from "../../json.js";
-import { checkTagName, RESERVED_TAGS, TAG_LIMITS } from "../../wechat/rules.js";
+import { checkTagName, isSystemTag, TAG_LIMITS } from "../../wechat/rules.js";
 import type { Account } from "../account.js";
 import { fail, objectField, stringList, type Handler } from "./common.js";
 
-const isReserved = (id: number) => RESERVED_TAGS.some((tag) => tag.id === id);
 
 function checkName(account: Account, name: unknown): string {
   if (typeof name !== "string") fail(45158, "tag name too long");
@@ -21,7 +20,7 @@ function existingTag(account: Account, id: unknown) {
   return tag;
 }
 
-const userTagCount = (account: Account) => [...account.tags.keys()].filter((id) => !isReserved(id)).length;
+const userTagCount = (account: Account) => [...account.tags.keys()].filter((id) => !isSystemTag(id)).length;
 
 const create: Handler = ({ account, body }) => {
   const name = checkName(account, objectField(body, "tag").name);
@@ -37,7 +36,7 @@ const list: Handler = ({ account }) => ({
 
 const update: Handler = ({ account, body }) => {
   const fields = objectField(body, "tag");
-  if (isReserved(Number(fields.id))) fail(45058, "can't modify sys tag");
+  if (isSystemTag(Number(fields.id))) fail(45058, "can't modify sys tag");
   const tag = existingTag(account, fields.id);
   tag.name = checkName(account, fields.name);
   return { errcode: 0, errmsg: "ok" };
@@ -45,7 +44,7 @@ const update: Handler = ({ account, body }) => {
 
 const remove: Handler = ({ account, body }) => {
   const fields = objectField(body, "tag");
-  if (isReserved(Number(fields.id))) fail(45058, "can't modify sys tag");
+  if (isSystemTag(Number(fields.id))) fail(45058, "can't modify sys tag");
   const tag = existingTag(account, fields.id);
   if (tag.members.size > TAG_LIMITS.maxFollowersToDelete) fail(45057, "the tag has more than 100000 fans, untag them first");
   for (const openid of [...tag.members]) account.removeMember(tag.id, openid);
