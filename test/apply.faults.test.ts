@@ -2,6 +2,7 @@
 // sent again, -1 and 45011 are waited out, and seeded random faults always converge.
 import { afterEach, describe, expect, it } from "vitest";
 import { applyPlan } from "../src/apply/apply.js";
+import { applyCollaborators } from "../src/plan/collaborators.js";
 import type { Emulator } from "../src/emulator/server.js";
 import type { FaultOptions } from "../src/emulator/faults.js";
 import { makePlan } from "../src/plan/build.js";
@@ -32,7 +33,7 @@ async function applyOnce(emulator: Emulator, sections = FILE) {
   const client = clientFor(emulator);
   try {
     const { plan } = await makePlan("wxconf.yaml", desired, client.read);
-    return await applyPlan(plan, desired, client);
+    return await applyPlan(plan, client.write, applyCollaborators(plan, desired, client.read));
   } finally {
     await client.close();
   }

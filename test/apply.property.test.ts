@@ -3,6 +3,7 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { applyPlan } from "../src/apply/apply.js";
+import { applyCollaborators } from "../src/plan/collaborators.js";
 import { makePlan } from "../src/plan/build.js";
 import { Accounts, configOf } from "./helpers/account.js";
 import { clientFor } from "./helpers/client.js";
@@ -81,7 +82,7 @@ describe("apply, for any desired and live state", () => {
         const client = clientFor(emulator);
         try {
           const { plan } = await makePlan("wxconf.yaml", desired, client.read);
-          const result = await applyPlan(plan, desired, client);
+          const result = await applyPlan(plan, client.write, applyCollaborators(plan, desired, client.read));
           expect(result.status).toBe("applied");
           expect(emulator.calls().writes).toBe(minimumWrites(generated));
         } finally {

@@ -1,9 +1,7 @@
-import type { DesiredState } from "../config/types.js";
-import { makePlan, managedModules } from "../plan/build.js";
 import type { Plan } from "../plan/model.js";
-import type { ReadClient, WriteClient } from "../wechat/client.js";
-import { executeSteps, type StepHooks } from "./execute.js";
 import { redact } from "../secrets.js";
+import type { WriteClient } from "../wechat/client.js";
+import { executeSteps, type ApplyCollaborators, type StepHooks } from "./execute.js";
 import { initialOutcomes, type ApplyResult, type StepOutcome } from "./result.js";
 
 /**
@@ -12,18 +10,18 @@ import { initialOutcomes, type ApplyResult, type StepOutcome } from "./result.js
  */
 export async function applyPlan(
   plan: Plan,
-  desired: DesiredState,
-  client: { read: ReadClient; write: WriteClient },
+  write: WriteClient,
+  collaborators: ApplyCollaborators,
   hooks: StepHooks & { onVerify?(): void; signal?(): string | undefined } = {},
   outcomes: StepOutcome[] = initialOutcomes(plan.steps),
 ): Promise<ApplyResult> {
-  const steps = await executeSteps(plan, client, managedModules(desired), hooks, outcomes);
+  const steps = await executeSteps(plan, write, collaborators, hooks, outcomes);
   if (steps.some((step) => step.status === "failed")) return resultOf(plan, steps, "failed");
   const signal = hooks.signal?.();
   if (signal !== undefined) return { ...resultOf(plan, steps, "interrupted"), signal };
   hooks.onVerify?.();
   try {
-    const { plan: after } = await makePlan(plan.config_file, desired, client.read);
+    const after = await collaborators.replan();
     return { ...resultOf(plan, steps, after.changes.length === 0 ? "applied" : "incomplete"), remaining: after.changes };
   } catch (error) {
     // The steps' report matters more than the re-read: it is kept, and the failure said beside it.

@@ -1,12 +1,20 @@
 import type { Json, JsonObject } from "../json.js";
 import type { Plan, Step } from "../plan/model.js";
-import type { ResourceModule } from "../resources/kind.js";
-import type { ReadClient, WriteClient } from "../wechat/client.js";
+import type { Confirmation } from "../resources/kind.js";
+import type { WriteClient } from "../wechat/client.js";
 import { ENDPOINTS } from "../wechat/endpoints.js";
 import { WeChatError, WriteOutcomeUnknownError } from "../wechat/errors.js";
 import { redact } from "../secrets.js";
 import { readPath, resolveRefs } from "./refs.js";
 import { initialOutcomes, type StepError, type StepOutcome } from "./result.js";
+
+/** What apply is handed instead of importing the planner: a kind's confirm, and a fresh plan to verify. */
+export interface ApplyCollaborators {
+  /** Whether `step`'s effect (its body resolved) is on the account now, found by re-reading it. */
+  confirm(step: Step, body: JsonObject): Promise<Confirmation>;
+  /** Reads the account and plans again: what is left after the steps. */
+  replan(): Promise<Plan>;
+}
 
 export interface StepHooks {
   onStart?(step: Step, total: number): void;
@@ -24,8 +32,8 @@ const MAX_SENDS = 3;
  */
 export async function executeSteps(
   plan: Plan,
-  client: { read: ReadClient; write: WriteClient },
-  modules: readonly ResourceModule[],
+  write: WriteClient,
+  collaborators: Pick<ApplyCollaborators, "confirm">,
   hooks: StepHooks = {},
   outcomes: StepOutcome[] = initialOutcomes(plan.steps),
 ): Promise<StepOutcome[]> {
@@ -38,11 +46,8 @@ export async function executeSteps(
     const started = Date.now();
     try {
       const body = resolveRefs(step.body, outputs);
-      const module = modules.find((candidate) => candidate.kind === step.kind);
-      if (!module) throw new Error(`no resource module for ${step.kind}`);
-      const change = plan.changes.find((candidate) => candidate.address === step.address);
-      const confirm = (resolved: JsonObject) => module.confirm(step, resolved, change, client.read);
-      const { answer, recovered } = await createOnce(step, body, confirm, () => sendConfirmingLostAnswers(step, body, client, confirm));
+      const confirm = (resolved: JsonObject) => collaborators.confirm(step, resolved);
+      const { answer, recovered } = await createOnce(step, body, confirm, () => sendConfirmingLostAnswers(step, body, write, confirm));
       if (step.produces) {
         const value = readPath(answer, step.produces.from);
         if (value === undefined) throw new Error(`${step.path} answered without ${step.produces.from}`);
@@ -68,7 +73,7 @@ export async function executeSteps(
 async function createOnce(
   step: Step,
   body: JsonObject,
-  confirm: (body: JsonObject) => ReturnType<ResourceModule["confirm"]>,
+  confirm: (body: JsonObject) => Promise<Confirmation>,
   send: () => Promise<{ answer: JsonObject; recovered?: StepOutcome["recovered"] }>,
 ): Promise<{ answer: JsonObject; recovered?: StepOutcome["recovered"] }> {
   if (!ENDPOINTS[step.endpoint].creates) return send();
@@ -79,13 +84,13 @@ async function createOnce(
 async function sendConfirmingLostAnswers(
   step: Step,
   body: JsonObject,
-  client: { write: WriteClient },
-  confirm: (body: JsonObject) => ReturnType<ResourceModule["confirm"]>,
+  write: WriteClient,
+  confirm: (body: JsonObject) => Promise<Confirmation>,
 ): Promise<{ answer: JsonObject; recovered?: StepOutcome["recovered"] }> {
   let recovered: StepOutcome["recovered"];
   for (let send = 1; ; send++) {
     try {
-      const answer = await client.write.send({ endpoint: step.endpoint, ...(step.body !== undefined && { body }) });
+      const answer = await write.send({ endpoint: step.endpoint, ...(step.body !== undefined && { body }) });
       return recovered ? { answer, recovered } : { answer };
     } catch (error) {
       if (!(error instanceof WriteOutcomeUnknownError) || send >= MAX_SENDS) throw error;

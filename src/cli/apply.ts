@@ -3,10 +3,13 @@ import { applyPlan, resultOf } from "../apply/apply.js";
 import { ApplyRefused, checkChecksum, checkQuota, checkSafety, checkSavedPlan } from "../apply/preflight.js";
 import { initialOutcomes, type ApplyResult } from "../apply/result.js";
 import { DEFAULT_CONFIG_FILE } from "../config/defaults.js";
-import type { DesiredState } from "../config/types.js";
+import type { ApplyCollaborators } from "../apply/execute.js";
 import { isJsonObject, type JsonObject } from "../json.js";
-import { makePlan, managedModules } from "../plan/build.js";
+import { makePlan } from "../plan/build.js";
+import { applyCollaborators } from "../plan/collaborators.js";
+import { managedKinds } from "../resources/index.js";
 import { hasChanges, PLAN_FORMAT_VERSION, type Plan } from "../plan/model.js";
+import type { WriteClient } from "../wechat/client.js";
 import { renderApplyJson, renderApplyText } from "../render/apply.js";
 import { renderPlanText } from "../render/text.js";
 import { elapsed, openForWriting, type AccountOptions } from "./account.js";
@@ -43,7 +46,7 @@ export async function runApply(planFile: string | undefined, options: ApplyOptio
   const json = options.format === "json";
   let abandoned = false;
   try {
-    out.error(`Reading account ${config.desired.app_id}: ${managedModules(config.desired).map((module) => module.kind).join(", ")}…`);
+    out.error(`Reading account ${config.desired.app_id}: ${managedKinds(config.desired).map((kind) => kind.kind).join(", ")}…`);
     const started = Date.now();
     const { plan } = await makePlan(configFile, config.desired, client.read);
     out.error(`Read the account in ${elapsed(started)}.\n`);
@@ -65,7 +68,7 @@ export async function runApply(planFile: string | undefined, options: ApplyOptio
       }
     }
     out.error(`\n${stepsLine(plan)}`);
-    const result = await runSteps(plan, config.desired, client, out, interrupts);
+    const result = await runSteps(plan, client.write, applyCollaborators(plan, config.desired, client.read), out, interrupts);
     abandoned = result.steps.some((step) => step.status === "in_flight");
     out.info(json ? renderApplyJson(result).replace(/\n$/, "") : `\n${renderApplyText(result, out.colorOut).replace(/\n$/, "")}`);
     if (result.status === "interrupted") return exitCodeFor(result.signal === "SIGTERM" ? "SIGTERM" : "SIGINT");
@@ -85,7 +88,7 @@ export async function runApply(planFile: string | undefined, options: ApplyOptio
  * Runs the steps. On the first SIGINT or SIGTERM no new step starts; the call in flight is awaited (at most
  * IN_FLIGHT_WAIT_MS), and the report says what was done, what was in flight and what was not attempted.
  */
-async function runSteps(plan: Plan, desired: DesiredState, client: Parameters<typeof applyPlan>[2], out: Console, interrupts: Interrupts): Promise<ApplyResult> {
+async function runSteps(plan: Plan, write: WriteClient, collaborators: ApplyCollaborators, out: Console, interrupts: Interrupts): Promise<ApplyResult> {
   const outcomes = initialOutcomes(plan.steps);
   let signalled: StopSignal | undefined;
   let onSignal: (() => void) | undefined;
@@ -100,7 +103,7 @@ async function runSteps(plan: Plan, desired: DesiredState, client: Parameters<ty
   });
   try {
     const hooks = { ...stepProgress(out), stopRequested: () => signalled !== undefined, signal: () => signalled };
-    const finished = await Promise.race([applyPlan(plan, desired, client, hooks, outcomes), waitedEnough]);
+    const finished = await Promise.race([applyPlan(plan, write, collaborators, hooks, outcomes), waitedEnough]);
     if (finished !== "timeout") return finished;
     return { ...resultOf(plan, outcomes, "interrupted"), signal: signalled ?? "SIGINT" };
   } finally {

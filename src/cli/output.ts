@@ -1,5 +1,5 @@
 import { readAccount } from "../export/snapshot.js";
-import { matchTemplates } from "../resources/templates.js";
+import { matchTemplates } from "../resources/templates/index.js";
 import { isSystemTag } from "../wechat/rules.js";
 import type { MenuButton } from "../wechat/types.js";
 import { openForReading, type AccountOptions } from "./account.js";

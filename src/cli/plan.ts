@@ -27,8 +27,8 @@ export async function readPlan(options: AccountOptions, out: Console): Promise<P
   const { config, client } = openForReading(options, out);
   try {
     // The planner loads while the token request is in flight.
-    const { managedModules, makePlan } = await import("../plan/build.js");
-    const kinds = managedModules(config.desired).map((module) => module.kind);
+    const [{ makePlan }, { managedKinds }] = await Promise.all([import("../plan/build.js"), import("../resources/index.js")]);
+    const kinds = managedKinds(config.desired).map((kind) => kind.kind);
     out.error(`Reading account ${config.desired.app_id}: ${kinds.length ? kinds.join(", ") : "nothing is managed"}…`);
     const started = Date.now();
     const { plan } = await makePlan(options.config, config.desired, client.read);

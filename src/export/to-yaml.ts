@@ -3,9 +3,9 @@
 import { Document, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import { canonicalJson } from "../json.js";
 import { industryLabel, industryCodeOf, CLIENT_PLATFORM_TYPES, REMOVED_MATCHRULE_FIELDS, MENU_LIMITS, isSystemTag } from "../wechat/rules.js";
-import { templateKeywords } from "../resources/templates.js";
+import { templateKeywords } from "../resources/templates/index.js";
 import type { LiveConditionalMenu, MenuButton } from "../wechat/types.js";
-import { consoleMenuButtons, type DroppedButton } from "../resources/console-menu.js";
+import { consoleMenuButtons, type DroppedButton } from "../resources/menu/console-menu.js";
 import type { AccountSnapshot } from "./snapshot.js";
 
 export interface ExportResult {

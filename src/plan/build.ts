@@ -1,39 +1,31 @@
+// The planner: reads what the managed kinds need, lets each kind diff its part, orders the steps by their
+// dependencies and checksums what the plan depends on. It names no kind: the registry lists them.
+import { append } from "../append.js";
 import type { DesiredState } from "../config/types.js";
 import { canonicalJson, sha256 } from "../json.js";
-import { conditionalMenusModule } from "../resources/conditional-menus.js";
-import { industryModule } from "../resources/industry.js";
-import { PlanError, ReadSession, toStep, type LiveState, type PlanContext, type ResourceModule, type StepDraft } from "../resources/kind.js";
-import { menuModule } from "../resources/menu.js";
-import { tagsModule } from "../resources/tags.js";
-import { templatesModule } from "../resources/templates.js";
+import { managedKinds } from "../resources/index.js";
+import { PlanError, ReadSession, type Change, type LiveState, type PlanFacts, type ResourceModule, type SafetyFinding, type StepDraft, type Unmanaged } from "../resources/kind.js";
 import type { ReadClient } from "../wechat/client.js";
+import { ENDPOINTS } from "../wechat/endpoints.js";
 import { VERSION } from "../version.js";
-import { PLAN_FORMAT_VERSION, summarize, type Change, type Fingerprint, type Plan, type ResourceKind, type SafetyFinding, type Step, type Unmanaged } from "./model.js";
-import { safetyFindings } from "./safety.js";
-import { append } from "../append.js";
-
-/** In the order their diffs run: each may hand facts to the later ones (PlanContext). */
-export const RESOURCE_MODULES: readonly ResourceModule[] = [industryModule, tagsModule, templatesModule, menuModule, conditionalMenusModule];
-
-export function managedModules(desired: DesiredState): ResourceModule[] {
-  return RESOURCE_MODULES.filter((module) => module.managed(desired));
-}
+import { PLAN_FORMAT_VERSION, summarize, type Fingerprint, type Plan, type Step } from "./model.js";
+import { orderSteps } from "./order.js";
 
 /** Reads what the file's sections need, every kind at once (the session makes each call once). */
 export async function readLive(desired: DesiredState, reader: ReadClient): Promise<LiveState> {
   const session = new ReadSession(reader);
-  const parts = await Promise.all(managedModules(desired).map((module) => module.read(desired, session)));
+  const parts = await Promise.all(managedKinds(desired).map((kind) => kind.read(desired, session)));
   return parts.reduce<LiveState>((live, part) => ({ ...live, ...part, ...(part.members && { members: { ...live.members, ...part.members } }) }), {});
 }
 
 const digest = (value: unknown) => `sha256:${sha256(canonicalJson(value))}`;
 
 /** The file and the live facts each kind says its plan depends on (never a volatile counter). */
-export function planFingerprint(desired: DesiredState, live: LiveState, modules: readonly ResourceModule[], changes: readonly Change[]): Fingerprint {
+export function planFingerprint(desired: DesiredState, live: LiveState, kinds: readonly ResourceModule[], changes: readonly Change[]): Fingerprint {
   const deleted = new Set(changes.filter((change) => change.actions.includes("delete")).map((change) => change.address));
   const account: Record<string, string> = {};
-  for (const module of modules) {
-    for (const [address, facts] of Object.entries(module.fingerprint(live, deleted))) account[address] = digest(facts);
+  for (const kind of kinds) {
+    for (const [address, facts] of Object.entries(kind.fingerprint(live, deleted))) account[address] = digest(facts);
   }
   return { file: digest(desired), account };
 }
@@ -43,34 +35,49 @@ export function planChecksum(fingerprint: Fingerprint, steps: readonly Step[]): 
   return digest({ format_version: PLAN_FORMAT_VERSION, fingerprint, steps });
 }
 
+function toStep(draft: StepDraft, kind: string, index: number): Step {
+  const endpoint = ENDPOINTS[draft.request.endpoint];
+  return {
+    index,
+    id: draft.id,
+    ...(draft.groups?.length && { groups: draft.groups }),
+    ...(draft.after?.length && { after: draft.after }),
+    address: draft.address,
+    kind,
+    description: draft.description,
+    endpoint: draft.request.endpoint,
+    method: endpoint.method,
+    path: endpoint.path,
+    ...(draft.request.body !== undefined && { body: draft.request.body }),
+    ...(draft.produces && { produces: draft.produces }),
+  };
+}
+
 /** The plan for this desired state against this live state: pure, no I/O. Throws PlanError when it cannot be applied. */
 export function computePlan(configFile: string, desired: DesiredState, live: LiveState): Plan {
-  const context: PlanContext = {
-    tagIds: new Map((live.tags ?? []).map((tag) => [tag.name, tag.id])),
-    templatesDeletedByIndustry: [],
-    defaultMenu: live.menu?.default ? "present" : "absent",
-  };
   const changes: Change[] = [];
-  const drafts: Array<{ draft: StepDraft; kind: ResourceKind }> = [];
+  const drafts: Array<{ draft: StepDraft; kind: string; kindOrder: number }> = [];
   const unmanaged: Unmanaged[] = [];
   const warnings: string[] = [];
   const problems: string[] = [];
-  const kindSafety: SafetyFinding[] = [];
-  const modules = managedModules(desired);
-  for (const module of modules) {
-    const part = module.diff(desired, live, context);
+  const safety: SafetyFinding[] = [];
+  const kinds = managedKinds(desired);
+  // Each kind sees the facts of the kinds before it in the registry.
+  let facts: PlanFacts = {};
+  for (const [kindOrder, kind] of kinds.entries()) {
+    const part = kind.diff(desired, live, facts);
+    facts = { ...facts, ...part.facts };
     append(changes, part.changes);
-    append(drafts, part.steps.map((draft) => ({ draft, kind: module.kind })));
+    append(drafts, part.steps.map((draft) => ({ draft, kind: kind.kind, kindOrder })));
     append(unmanaged, part.unmanaged);
     append(warnings, part.warnings);
     append(problems, part.problems);
-    append(kindSafety, part.safety);
+    append(safety, part.safety);
   }
   if (problems.length > 0) throw new PlanError(problems);
 
-  // Array.prototype.sort is stable: within a phase, steps keep the order their kind gave them.
-  const steps = [...drafts].sort((a, b) => a.draft.phase - b.draft.phase).map(({ draft, kind }, index) => toStep(draft, kind, index + 1));
-  const fingerprint = planFingerprint(desired, live, modules, changes);
+  const steps = orderSteps(drafts).map(({ draft, kind }, index) => toStep(draft, kind, index + 1));
+  const fingerprint = planFingerprint(desired, live, kinds, changes);
   return {
     format_version: PLAN_FORMAT_VERSION,
     tool: { name: "wxconf", version: VERSION },
@@ -78,12 +85,12 @@ export function computePlan(configFile: string, desired: DesiredState, live: Liv
     config_file: configFile,
     checksum: planChecksum(fingerprint, steps),
     fingerprint,
-    managed: modules.map((module) => module.kind),
+    managed: kinds.map((kind) => kind.kind),
     changes,
     unmanaged,
     steps,
     summary: summarize(changes, steps),
-    safety: [...safetyFindings(changes, live, context.templatesDeletedByIndustry.length), ...kindSafety],
+    safety,
     warnings,
   };
 }

@@ -1,12 +1,94 @@
-// What every resource kind module provides, and the data that flows between them.
-// Each kind owns its knowledge: what to read, how to normalise and compare, which calls a change needs.
+// The contract of a resource kind, and the data kinds produce. A kind is one folder of src/resources/
+// listed once in the registry (index.ts); the planner, apply, the checksum and the renderers work on what
+// this file describes and never name a kind (the way octoDNS keeps a record type in one module).
+//
+// What a kind must do:
+// - `managed(desired)`: whether the file manages it (its section is present). Unmanaged kinds are not read.
+// - `read(desired, session)`: read what its diff needs through the shared ReadSession (each API is called
+//   once per plan however many kinds ask), returning its part of LiveState.
+// - `diff(desired, live, facts)`: pure, no I/O. Returns its changes, the steps (API calls) that make them,
+//   what it leaves unmanaged, warnings, problems (which make the plan fail), destructive findings (which
+//   need --allow-destroy) and the facts later kinds need (PlanFacts). Each step has an id and says which
+//   steps (ids or groups) it must come after; the planner orders them (plan/order.ts).
+// - `confirm(step, body, change, read)`: after a write whose outcome is unknown (a lost answer, -1 to a
+//   create), and before every create that is not idempotent, re-read and say whether the call's effect is
+//   already on the account (for a create: with the answer a create would have given, such as the new id).
+// - `fingerprint(live, deleted)`: the live facts its plan depends on, by address, for the checksum: every
+//   fact that changes what apply would do, and nothing volatile.
+// What a kind may do: export helpers for the kinds after it (a tag's id placeholder, the group of steps
+// that use a tag), and read what earlier kinds read (LiveState is shared).
 import type { DesiredState } from "../config/types.js";
 import type { Json, JsonObject } from "../json.js";
-import type { Change, ResourceKind, SafetyFinding, Step, Unmanaged } from "../plan/model.js";
 import type { ReadClient } from "../wechat/client.js";
-import { ENDPOINTS } from "../wechat/endpoints.js";
 import type { Placeholder, WriteRequest } from "../wechat/requests.js";
 import type { ApiIndustry, ApiTag, ApiTemplate, MenuState } from "../wechat/types.js";
+
+export type Action = "create" | "update" | "delete";
+
+/** One line of detail under a change: an attribute, a button, the members, the precedence. */
+export interface Detail {
+  /** What the line is about: "name", "服务 > 官网", "members", "precedence". */
+  path: string;
+  action: Action;
+  /** For a changed attribute of `path` (a button's url). */
+  attribute?: string;
+  before?: Json;
+  after?: Json;
+  /** Words for values that are not plain ("deleted by WeChat with its industry"). */
+  note?: string;
+}
+
+export interface Change {
+  /** `tag.VIP`, `menu.default`, `conditional_menu.testers`, `template.order_shipped`, `industry`. */
+  address: string;
+  kind: string;
+  name: string;
+  /** ["create"], ["update"], ["delete"], or ["delete", "create"] for a replacement. */
+  actions: Action[];
+  /** Why, in words: "conditional menus cannot be updated: its buttons changed". */
+  reason: string;
+  before: Json | null;
+  after: Json | null;
+  details: Detail[];
+}
+
+/** A live object of a managed kind that the file does not list: information, not drift. */
+export interface Unmanaged {
+  address: string;
+  kind: string;
+  note: string;
+}
+
+/** A destructive change that apply performs only with --allow-destroy: `rule` names it for people and scripts. */
+export interface SafetyFinding {
+  rule: string;
+  address: string;
+  message: string;
+}
+
+/**
+ * Deleting (or untagging) more than this share of a kind's objects (of a tag's followers), when there are
+ * at least MASS_MINIMUM, is a mass change that needs --allow-destroy.
+ */
+export const MASS_SHARE = 0.3;
+export const MASS_MINIMUM = 10;
+
+/** The mass-delete finding for `deleted` of `total` objects, if the share and the count make it one. */
+export function massDelete(address: string, label: string, deleted: number, total: number): SafetyFinding[] {
+  if (total < MASS_MINIMUM || deleted / total <= MASS_SHARE) return [];
+  return [
+    {
+      rule: "mass_delete",
+      address,
+      message: `deleting ${deleted} of ${total} ${label} (${Math.round((100 * deleted) / total)}%, more than ${MASS_SHARE * 100}% of ${MASS_MINIMUM} or more)`,
+    },
+  ];
+}
+
+/** `tag.VIP`, or `tag["two words"]` when the name is not a plain word. */
+export function addressOf(kind: string, name: string): string {
+  return /^[^\s."'[\]\\]+$/.test(name) ? `${kind}.${name}` : `${kind}[${JSON.stringify(name)}]`;
+}
 
 /** What was read from the account, normalised. Only what the file's sections need is present. */
 export interface LiveState {
@@ -62,39 +144,29 @@ export class ReadSession {
   }
 }
 
-/** Facts an earlier kind's diff hands to later ones (the order is industry, tags, templates, menu, conditional menus). */
-export interface PlanContext {
-  /** Tag name -> id after apply, or a placeholder for a tag this plan creates. */
-  tagIds: Map<string, number | Placeholder>;
-  /** Templates WeChat deletes because the industry changes. */
-  templatesDeletedByIndustry: ApiTemplate[];
-  /** Whether the default menu exists after apply, and whether this plan deletes it. */
-  defaultMenu: "present" | "absent" | "deleted";
+/**
+ * Facts a kind's diff hands to the kinds after it in the registry, as explicit outputs. Absent when the
+ * kind that produces it is not managed: a consumer then falls back on the live state.
+ */
+export interface PlanFacts {
+  /** Tag name -> id after apply, or a placeholder for a tag this plan creates (from tags). */
+  tagIds?: ReadonlyMap<string, number | Placeholder>;
+  /** Templates WeChat deletes because the industry changes (from industry). */
+  templatesDeletedByIndustry?: readonly ApiTemplate[];
+  /** Whether the default menu exists after apply, and whether this plan deletes it (from menu). */
+  defaultMenu?: "present" | "absent" | "deleted";
 }
 
-/**
- * The order of calls. Renames before creates (a freed name), untagging before tagging (20 tags a follower),
- * deletes of conditional menus before adds (3 URL domains), deletes of what may still be referenced last.
- */
-export const PHASE = {
-  industry: 1,
-  tagRename: 2,
-  tagCreate: 3,
-  untag: 4,
-  tag: 5,
-  /** Only when the 25-template cap would be passed otherwise. */
-  templateDeleteFirst: 6,
-  templateAdd: 7,
-  defaultMenu: 8,
-  conditionalDelete: 9,
-  conditionalAdd: 10,
-  templateDelete: 11,
-  tagDelete: 12,
-} as const;
-
-/** A step before it is numbered: a request, its phase, and what it is for. */
+/** A step before it is ordered and numbered: a request, what it is for, and what it must come after. */
 export interface StepDraft {
-  phase: number;
+  /** Unique in the plan, conventionally the address and the action: `tag.VIP:create`. */
+  id: string;
+  /** Names of groups other steps can depend on as a whole (`tag:untag`). */
+  groups?: string[];
+  /** Ids or groups this step must come after; a name no step of the plan has is no constraint. */
+  after?: string[];
+  /** It deletes an object: it runs as late as the steps that depend on it allow. */
+  removes?: boolean;
   address: string;
   description: string;
   request: WriteRequest;
@@ -108,51 +180,43 @@ export interface KindPlan {
   warnings: string[];
   /** Problems that make the file impossible to apply to this account (plan fails with them). */
   problems: string[];
-  /** Destructive changes this kind finds, which apply makes only with --allow-destroy. */
+  /** Destructive changes, which apply makes only with --allow-destroy. */
   safety: SafetyFinding[];
+  /** What this kind tells the kinds after it. */
+  facts: PlanFacts;
 }
 
 export function emptyKindPlan(): KindPlan {
-  return { changes: [], steps: [], unmanaged: [], warnings: [], problems: [], safety: [] };
+  return { changes: [], steps: [], unmanaged: [], warnings: [], problems: [], safety: [], facts: {} };
+}
+
+/** One API call of a plan, as apply sees it: the step's request, with its body's placeholders resolved. */
+export interface StepCall {
+  address: string;
+  endpoint: WriteRequest["endpoint"];
 }
 
 /**
- * Whether a write whose answer was lost took effect, found by re-reading what it affects. When it did,
- * `answer` stands in for the lost answer (a new tag's id, a new template's id).
+ * Whether a write's effect is on the account, found by re-reading what it affects. When it is, `answer`
+ * stands in for the call's answer (a new tag's id, a new template's id).
  */
 export type Confirmation = { applied: true; answer: JsonObject } | { applied: false };
 export const APPLIED: Confirmation = { applied: true, answer: {} };
 export const NOT_APPLIED: Confirmation = { applied: false };
 
-export interface ResourceModule {
-  kind: ResourceKind;
+export interface ResourceModule<K extends string = string> {
+  /** Addresses start with it (`tag.VIP`); plans list it in `managed`. */
+  kind: K;
   managed(desired: DesiredState): boolean;
-  /** Reads what this kind needs, through the shared session. */
   read(desired: DesiredState, session: ReadSession): Promise<LiveState>;
-  diff(desired: DesiredState, live: LiveState, context: PlanContext): KindPlan;
-  /** After a lost answer: re-reads the object `step` changed (its body resolved) and says whether the call took effect. */
-  confirm(step: Step, body: JsonObject, change: Change | undefined, read: ReadClient): Promise<Confirmation>;
-  /**
-   * The live facts a plan of this kind depends on, by address, for the plan's checksum: everything that
-   * changes what apply would do, and nothing volatile (a tag's follower count matters only when the plan
-   * deletes the tag, `deleted` holding the addresses the plan deletes).
-   */
+  diff(desired: DesiredState, live: LiveState, facts: PlanFacts): KindPlan;
+  confirm(step: StepCall, body: JsonObject, change: Change | undefined, read: ReadClient): Promise<Confirmation>;
   fingerprint(live: LiveState, deleted: ReadonlySet<string>): Record<string, Json>;
 }
 
-export function toStep(draft: StepDraft, kind: ResourceKind, index: number): Step {
-  const endpoint = ENDPOINTS[draft.request.endpoint];
-  return {
-    index,
-    address: draft.address,
-    kind,
-    description: draft.description,
-    endpoint: draft.request.endpoint,
-    method: endpoint.method,
-    path: endpoint.path,
-    ...(draft.request.body !== undefined && { body: draft.request.body }),
-    ...(draft.produces && { produces: draft.produces }),
-  };
+/** Keeps a kind's name as a literal type, so that the registry can derive ResourceKind from its list. */
+export function defineKind<K extends string>(module: ResourceModule<K>): ResourceModule<K> {
+  return module;
 }
 
 /** Thrown when the file cannot be applied to this account as it is; lists every reason. */

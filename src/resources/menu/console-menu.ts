@@ -1,10 +1,10 @@
 // A menu published in the MP console shows only in get_current_selfmenu_info, with types the API cannot
 // create (text, img, voice, video, news). What maps becomes buttons; the rest is reported.
-import { isJsonObject, type Json } from "../json.js";
-import { cleanButtons } from "../wechat/normalize.js";
-import type { MenuButton } from "../wechat/types.js";
-import { isKnownButtonType } from "../wechat/normalize.js";
-import { missingButtonFields } from "../wechat/rules.js";
+import { isJsonObject, type Json } from "../../json.js";
+import { cleanButtons } from "../../wechat/normalize.js";
+import type { MenuButton } from "../../wechat/types.js";
+import { isKnownButtonType } from "../../wechat/normalize.js";
+import { missingButtonFields } from "../../wechat/rules.js";
 
 export interface DroppedButton {
   path: string;

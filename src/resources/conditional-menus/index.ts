@@ -1,14 +1,17 @@
-import type { DesiredConditionalMenu, DesiredState } from "../config/types.js";
-import { canonicalJson, type JsonObject } from "../json.js";
-import { addressOf, type Change, type Detail } from "../plan/model.js";
-import { buttonsToJson, cleanButtons, matchruleToJson, normalizeMatchrule } from "../wechat/normalize.js";
-import { WeChatError } from "../wechat/errors.js";
-import { isPlaceholder, requests, type Placeholder } from "../wechat/requests.js";
-import { CLIENT_PLATFORM_TYPES, REMOVED_MATCHRULE_FIELDS } from "../wechat/rules.js";
-import type { LiveConditionalMenu, Matchrule, MenuButton } from "../wechat/types.js";
-import { APPLIED, emptyKindPlan, NOT_APPLIED, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule, type StepDraft } from "./kind.js";
-import { buttonLines, diffButtons, sameButtons } from "./buttons.js";
-import { append } from "../append.js";
+import type { DesiredConditionalMenu, DesiredState } from "../../config/types.js";
+import { canonicalJson, type JsonObject } from "../../json.js";
+import { buttonsToJson, cleanButtons, matchruleToJson, normalizeMatchrule } from "../../wechat/normalize.js";
+import { WeChatError } from "../../wechat/errors.js";
+import { isPlaceholder, requests, type Placeholder } from "../../wechat/requests.js";
+import type { LiveConditionalMenu, Matchrule, MenuButton } from "../../wechat/types.js";
+import { addressOf, APPLIED, defineKind, emptyKindPlan, NOT_APPLIED, type Change, type Detail, type KindPlan, type LiveState, type PlanFacts, type StepDraft } from "../kind.js";
+import { buttonLines, diffButtons, sameButtons } from "../menu/buttons.js";
+import { deletedMenuChange, describeRule, ruleJson } from "../menu/conditional.js";
+import { DEFAULT_MENU_STEP } from "../menu/index.js";
+import { tagCreateStep, tagUsers } from "../tags/index.js";
+
+const DELETES = "conditional_menu:delete";
+import { append } from "../../append.js";
 
 /** A conditional menu as WeChat would hold it: the matchrule resolved to ids (or a placeholder). */
 interface Resolved {
@@ -25,12 +28,14 @@ interface Resolved {
 const content = (matchrule: Matchrule, button: readonly MenuButton[]) => canonicalJson({ matchrule: matchruleToJson(matchrule), button: buttonsToJson(button) });
 const ruleOnly = (matchrule: Matchrule, pending?: Placeholder) => canonicalJson({ ...matchruleToJson(matchrule), ...(pending && { tag_id: pending }) });
 
-function resolve(menus: readonly DesiredConditionalMenu[], context: PlanContext, liveTags: LiveState["tags"], problems: string[]): Resolved[] {
+function resolve(menus: readonly DesiredConditionalMenu[], facts: PlanFacts, liveTags: LiveState["tags"], problems: string[]): Resolved[] {
+  // Without the tags kind's facts (tags not managed), the live tags are the tags after apply.
+  const tagIds = facts.tagIds ?? new Map((liveTags ?? []).map((tag) => [tag.name, tag.id]));
   return menus.map((menu, index) => {
     const rule: Matchrule = {};
     let pendingTag: Placeholder | undefined;
     if (menu.matchrule.tag !== undefined) {
-      const id = context.tagIds.get(menu.matchrule.tag);
+      const id = tagIds.get(menu.matchrule.tag);
       if (id === undefined) problems.push(`${addressOf("conditional_menu", menu.name)}: tag '${menu.matchrule.tag}' is neither in the file nor on the account`);
       else if (isPlaceholder(id)) pendingTag = id;
       else rule.tag_id = String(id);
@@ -54,41 +59,6 @@ function resolve(menus: readonly DesiredConditionalMenu[], context: PlanContext,
   });
 }
 
-/** "tag 测试人员 (id 101), iOS" for people; `named` is the tag's name in the file, when it names one. */
-function describeRule(rule: Matchrule, tagNames: ReadonlyMap<string, string>, named: Pick<Resolved, "tagName" | "pendingTag"> = {}): string {
-  const parts: string[] = [];
-  if (named.pendingTag) parts.push(`tag ${named.tagName ?? "?"} (id known after apply)`);
-  else if (rule.tag_id !== undefined) parts.push(`tag ${named.tagName ?? tagNames.get(rule.tag_id) ?? "?"} (id ${rule.tag_id})`);
-  if (rule.client_platform_type !== undefined) {
-    parts.push(CLIENT_PLATFORM_TYPES[rule.client_platform_type as keyof typeof CLIENT_PLATFORM_TYPES] ?? `platform ${rule.client_platform_type}`);
-  }
-  const removed = REMOVED_MATCHRULE_FIELDS.filter((field) => rule[field] !== undefined).map((field) => `${field} ${rule[field]}`);
-  if (removed.length > 0) parts.push(`${removed.join(", ")} (rules WeChat removed: the menu no longer matches anyone)`);
-  return parts.join(", ") || "(empty rule)";
-}
-
-function ruleJson(rule: Matchrule, pending?: Placeholder, tagName?: string): JsonObject {
-  return { ...(tagName !== undefined && { tag: tagName }), ...matchruleToJson(rule), ...(pending && { tag_id: pending }) };
-}
-
-/** A live conditional menu that goes: its rule, its place and its buttons, for the reviewer. */
-export function deletedMenuChange(menu: LiveConditionalMenu, reason: string, tagNames: ReadonlyMap<string, string>, precedence: number): Change {
-  return {
-    address: addressOf("conditional_menu", `#${menu.menuid}`),
-    kind: "conditional_menu",
-    name: `#${menu.menuid}`,
-    actions: ["delete"],
-    reason,
-    before: { menuid: menu.menuid, matchrule: ruleJson(menu.matchrule), button: buttonsToJson(menu.button), precedence },
-    after: null,
-    details: [
-      { path: "matchrule", action: "delete", before: describeRule(menu.matchrule, tagNames) },
-      { path: "precedence", action: "delete", before: precedence },
-      ...buttonLines(menu.button, "delete"),
-    ],
-  };
-}
-
 /**
  * Conditional menus cannot be edited and the newest matches first. The fewest calls that leave precedence
  * exactly as written: keep the longest run of live menus (oldest first) that already equal the file's
@@ -110,7 +80,7 @@ export function planConditionalCalls(live: readonly LiveConditionalMenu[], wante
   return { kept, deleted, firstAdded: next };
 }
 
-export const conditionalMenusModule: ResourceModule = {
+export const conditionalMenusKind = defineKind({
   kind: "conditional_menu",
   managed: (desired: DesiredState) => desired.conditional_menus !== undefined,
 
@@ -123,18 +93,19 @@ export const conditionalMenusModule: ResourceModule = {
     return tagList ? { menu, tags: tagList } : { menu };
   },
 
-  diff(desired: DesiredState, live: LiveState, context: PlanContext): KindPlan {
+  diff(desired: DesiredState, live: LiveState, facts: PlanFacts): KindPlan {
     const plan = emptyKindPlan();
     const current = live.menu?.conditional ?? [];
     const tagNames = new Map((live.tags ?? []).map((tag) => [String(tag.id), tag.name]));
     const liveAddress = (menu: LiveConditionalMenu) => addressOf("conditional_menu", `#${menu.menuid}`);
     const livePrecedence = (menu: LiveConditionalMenu) => current.length - current.indexOf(menu);
 
-    // menu/delete takes every conditional menu with it; the menu module lists them.
-    if (context.defaultMenu === "deleted") return plan;
+    // menu/delete takes every conditional menu with it; the menu kind lists them.
+    const defaultMenu = facts.defaultMenu ?? (live.menu?.default ? "present" : "absent");
+    if (defaultMenu === "deleted") return plan;
 
-    const wanted = resolve(desired.conditional_menus ?? [], context, live.tags, plan.problems);
-    if (wanted.length > 0 && context.defaultMenu === "absent") {
+    const wanted = resolve(desired.conditional_menus ?? [], facts, live.tags, plan.problems);
+    if (wanted.length > 0 && defaultMenu === "absent") {
       plan.problems.push("conditional menus need a default menu (WeChat answers 65303): the account has none and the file does not manage 'menu'; add a 'menu' section");
     }
     const oldestFirst = [...wanted].reverse();
@@ -155,12 +126,24 @@ export const conditionalMenusModule: ResourceModule = {
     const deleteSteps: StepDraft[] = deleted.map((menu) => {
       const pairedWith = [...replaced.entries()].find(([, candidate]) => candidate === menu)?.[0];
       const address = pairedWith ? addressOf("conditional_menu", pairedWith) : liveAddress(menu);
-      return { phase: PHASE.conditionalDelete, address, description: `delete conditional menu ${menu.menuid} (${describeRule(menu.matchrule, tagNames)})`, request: requests.deleteConditionalMenu(menu.menuid) };
-    });
-    const addSteps: StepDraft[] = added.map((menu) => {
-      const address = addressOf("conditional_menu", menu.name);
       return {
-        phase: PHASE.conditionalAdd,
+        id: `${liveAddress(menu)}:delete`,
+        // The tag it matches may be deleted once it is gone.
+        groups: [DELETES, ...(menu.matchrule.tag_id !== undefined ? [tagUsers(menu.matchrule.tag_id)] : [])],
+        removes: true,
+        address,
+        description: `delete conditional menu ${menu.menuid} (${describeRule(menu.matchrule, tagNames)})`,
+        request: requests.deleteConditionalMenu(menu.menuid),
+      };
+    });
+    // Adds after every delete (at most 3 URL domains at a time), after the default menu (65303), after the
+    // tag they match is created, and one after the other from the lowest precedence: the newest wins.
+    const addSteps: StepDraft[] = added.map((menu, index) => {
+      const address = addressOf("conditional_menu", menu.name);
+      const previous = added[index - 1];
+      return {
+        id: `${address}:add`,
+        after: [DELETES, DEFAULT_MENU_STEP, ...(menu.tagName !== undefined && menu.pendingTag ? [tagCreateStep(menu.tagName)] : []), ...(previous ? [`${addressOf("conditional_menu", previous.name)}:add`] : [])],
         address,
         description: `add conditional menu ${menu.name} (${describeRule(menu.matchrule, tagNames, menu)}), precedence ${menu.precedence}`,
         request: requests.addConditionalMenu(menu.button, menu.matchrule, menu.pendingTag),
@@ -185,7 +168,7 @@ export const conditionalMenusModule: ResourceModule = {
       const details: Detail[] = [];
       const oldPrecedence = livePrecedence(old);
       if (oldPrecedence !== menu.precedence || unchanged) details.push({ path: "precedence", action: "update", before: oldPrecedence, after: menu.precedence });
-      if (!unchanged) details.push(...diffButtons(menu.button, old.button));
+      if (!unchanged) append(details, diffButtons(menu.button, old.button));
       const change: Change = {
         address,
         kind: "conditional_menu",
@@ -228,4 +211,4 @@ export const conditionalMenusModule: ResourceModule = {
     const added = conditional.find((menu) => content(menu.matchrule, menu.button) === key);
     return added ? { applied: true, answer: { menuid: added.menuid } } : NOT_APPLIED;
   },
-};
+});

@@ -1,10 +1,13 @@
-import type { DesiredState } from "../config/types.js";
-import type { Json } from "../json.js";
-import type { Detail } from "../plan/model.js";
-import { requests } from "../wechat/requests.js";
-import { industryCodeOf, industryLabel } from "../wechat/rules.js";
-import type { ApiTemplate, IndustryName } from "../wechat/types.js";
-import { APPLIED, emptyKindPlan, NOT_APPLIED, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule } from "./kind.js";
+import type { DesiredState } from "../../config/types.js";
+import type { Json } from "../../json.js";
+
+import { requests } from "../../wechat/requests.js";
+import { industryCodeOf, industryLabel } from "../../wechat/rules.js";
+import type { ApiTemplate, IndustryName } from "../../wechat/types.js";
+import { APPLIED, defineKind, emptyKindPlan, NOT_APPLIED, type Detail, type KindPlan, type LiveState, type PlanFacts } from "../kind.js";
+
+/** The industry step's id: templates of the new industry are added after it. */
+export const INDUSTRY_SET = "industry:set";
 
 type Slot = "primary" | "secondary";
 const SLOTS: readonly Slot[] = ["primary", "secondary"];
@@ -22,7 +25,7 @@ export function templateIndustryCode(template: ApiTemplate): number | undefined 
   return industryCodeOf(template.primary_industry, template.deputy_industry);
 }
 
-export const industryModule: ResourceModule = {
+export const industryKind = defineKind({
   kind: "industry",
   managed: (desired: DesiredState) => desired.industry !== undefined,
 
@@ -32,7 +35,7 @@ export const industryModule: ResourceModule = {
     return { industry, templates };
   },
 
-  diff(desired: DesiredState, live: LiveState, context: PlanContext): KindPlan {
+  diff(desired: DesiredState, live: LiveState, _facts: PlanFacts): KindPlan {
     const plan = emptyKindPlan();
     const wanted = desired.industry;
     const current = live.industry ?? {};
@@ -45,7 +48,8 @@ export const industryModule: ResourceModule = {
       const code = templateIndustryCode(template);
       return code !== wanted.primary && code !== wanted.secondary;
     });
-    context.templatesDeletedByIndustry = isSet ? deleted : [];
+    const templatesDeletedByIndustry = isSet ? deleted : [];
+    plan.facts = { templatesDeletedByIndustry };
 
     plan.changes.push({
       address: "industry",
@@ -63,7 +67,7 @@ export const industryModule: ResourceModule = {
           const was = current[slot];
           return was ? { path: slot, action: "update", before: `${codeOf(was) ?? "?"} ${was.first_class} / ${was.second_class}`, after } : { path: slot, action: "create", after };
         }),
-        ...context.templatesDeletedByIndustry.map((template) => ({
+        ...templatesDeletedByIndustry.map((template) => ({
           path: `template ${template.title}`,
           action: "delete" as const,
           before: template.template_id,
@@ -72,12 +76,20 @@ export const industryModule: ResourceModule = {
       ],
     });
     plan.steps.push({
-      phase: PHASE.industry,
+      id: INDUSTRY_SET,
       address: "industry",
       description: `set the template industries to ${wanted.primary} and ${wanted.secondary}`,
       request: requests.setIndustry(wanted.primary, wanted.secondary),
     });
     plan.warnings.push("WeChat lets an account change its template industry about once a month: apply this change when you mean it.");
+    const templates = live.templates?.length ?? 0;
+    if (isSet && templates > 0) {
+      plan.safety.push({
+        rule: "industry_change",
+        address: "industry",
+        message: `changing the industry of an account with ${templates} template(s) deletes those of the old industry (${templatesDeletedByIndustry.length} by this plan)`,
+      });
+    }
     return plan;
   },
 
@@ -91,4 +103,4 @@ export const industryModule: ResourceModule = {
     const set = codeOf(industry.primary) === Number(body.industry_id1) && codeOf(industry.secondary) === Number(body.industry_id2);
     return set ? APPLIED : NOT_APPLIED;
   },
-};
+});

@@ -1,11 +1,25 @@
-import type { DesiredState, DesiredTag } from "../config/types.js";
-import { isJsonObject, type Json } from "../json.js";
-import { addressOf, MASS_MINIMUM, MASS_SHARE, type Change, type Detail } from "../plan/model.js";
-import { requests, type Placeholder } from "../wechat/requests.js";
-import { isSystemTag, TAG_LIMITS } from "../wechat/rules.js";
-import type { ApiTag } from "../wechat/types.js";
-import { APPLIED, emptyKindPlan, NOT_APPLIED, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule, type StepDraft } from "./kind.js";
-import { append } from "../append.js";
+import type { DesiredState, DesiredTag } from "../../config/types.js";
+import { isJsonObject, type Json } from "../../json.js";
+import { requests, type Placeholder } from "../../wechat/requests.js";
+import { isSystemTag, TAG_LIMITS } from "../../wechat/rules.js";
+import type { ApiTag } from "../../wechat/types.js";
+import {
+  addressOf,
+  APPLIED,
+  defineKind,
+  emptyKindPlan,
+  MASS_MINIMUM,
+  MASS_SHARE,
+  massDelete,
+  NOT_APPLIED,
+  type Change,
+  type Detail,
+  type KindPlan,
+  type LiveState,
+  type PlanFacts,
+  type StepDraft,
+} from "../kind.js";
+import { append } from "../../append.js";
 
 export interface TagMatch {
   desired: DesiredTag;
@@ -40,20 +54,37 @@ export function matchTags(desired: readonly DesiredTag[], live: readonly ApiTag[
 
 export const tagRef = (name: string): Placeholder => ({ $ref: `${addressOf("tag", name)}.id` });
 
+/** The step that creates a tag: steps that use the new tag's id come after it. */
+export const tagCreateStep = (name: string) => `${addressOf("tag", name)}:create`;
+/** The group of steps that stop using tag `id` (a conditional menu's delete): the tag's delete waits for them. */
+export const tagUsers = (id: number | string) => `tag#${id}:users`;
+const RENAMES = "tag:rename";
+const UNTAGGING = "tag:untag";
+
 function batches<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];
   for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
   return result;
 }
 
+/**
+ * Untagging runs before any tagging (a follower carries at most 20 tags), and tagging a new tag after its
+ * create (it needs the id).
+ */
 function membershipSteps(address: string, name: string, tagId: number | Placeholder, add: readonly string[], remove: readonly string[]): StepDraft[] {
   const steps: StepDraft[] = [];
-  for (const batch of batches(remove, TAG_LIMITS.batchSize)) {
-    steps.push({ phase: PHASE.untag, address, description: `untag ${batch.length} follower(s) from ${name}`, request: requests.untagFollowers(tagId, batch) });
-  }
-  for (const batch of batches(add, TAG_LIMITS.batchSize)) {
-    steps.push({ phase: PHASE.tag, address, description: `tag ${batch.length} follower(s) with ${name}`, request: requests.tagFollowers(tagId, batch) });
-  }
+  batches(remove, TAG_LIMITS.batchSize).forEach((batch, index) => {
+    steps.push({ id: `${address}:untag:${index + 1}`, groups: [UNTAGGING], address, description: `untag ${batch.length} follower(s) from ${name}`, request: requests.untagFollowers(tagId, batch) });
+  });
+  batches(add, TAG_LIMITS.batchSize).forEach((batch, index) => {
+    steps.push({
+      id: `${address}:tag:${index + 1}`,
+      after: [UNTAGGING, tagCreateStep(name)],
+      address,
+      description: `tag ${batch.length} follower(s) with ${name}`,
+      request: requests.tagFollowers(tagId, batch),
+    });
+  });
   return steps;
 }
 
@@ -76,7 +107,7 @@ function diffMembers(wanted: readonly string[] | undefined, current: readonly st
   return { add: wanted.filter((openid) => !have.has(openid)), remove: current.filter((openid) => !want.has(openid)) };
 }
 
-export const tagsModule: ResourceModule = {
+export const tagsKind = defineKind({
   kind: "tag",
   managed: (desired: DesiredState) => desired.tags !== undefined,
 
@@ -90,9 +121,15 @@ export const tagsModule: ResourceModule = {
     return { tags, members };
   },
 
-  diff(desired: DesiredState, live: LiveState, context: PlanContext): KindPlan {
+  diff(desired: DesiredState, live: LiveState, _facts: PlanFacts): KindPlan {
     const plan = emptyKindPlan();
     const liveTags = live.tags ?? [];
+    const tagIds = new Map<string, number | Placeholder>(liveTags.map((tag) => [tag.name, tag.id]));
+    // Listed renames first, then creates, memberships and deletes: the order a reviewer reads best.
+    const renames: StepDraft[] = [];
+    const creates: StepDraft[] = [];
+    const memberships: StepDraft[] = [];
+    const deletes: StepDraft[] = [];
     const { matches, unmatched } = matchTags(desired.tags ?? [], liveTags);
 
     for (const match of matches) {
@@ -100,7 +137,7 @@ export const tagsModule: ResourceModule = {
       const address = addressOf("tag", tag.name);
       if (!match.live) {
         const members = tag.members ?? [];
-        context.tagIds.set(tag.name, tagRef(tag.name));
+        tagIds.set(tag.name, tagRef(tag.name));
         plan.changes.push({
           address,
           kind: "tag",
@@ -111,19 +148,27 @@ export const tagsModule: ResourceModule = {
           after: { name: tag.name, id: tagRef(tag.name), ...(tag.members && { followers: members.length }) },
           details: memberDetails(members, []),
         });
-        plan.steps.push({ phase: PHASE.tagCreate, address, description: `create tag ${tag.name}`, request: requests.createTag(tag.name), produces: { ref: tagRef(tag.name).$ref, from: "tag.id" } });
-        append(plan.steps, membershipSteps(address, tag.name, tagRef(tag.name), members, []));
+        // After the renames: one of them may free this name.
+        creates.push({
+          id: tagCreateStep(tag.name),
+          after: [RENAMES],
+          address,
+          description: `create tag ${tag.name}`,
+          request: requests.createTag(tag.name),
+          produces: { ref: tagRef(tag.name).$ref, from: "tag.id" },
+        });
+        append(memberships, membershipSteps(address, tag.name, tagRef(tag.name), members, []));
         continue;
       }
 
       const current = match.live;
-      context.tagIds.delete(current.name);
-      context.tagIds.set(tag.name, current.id);
+      tagIds.delete(current.name);
+      tagIds.set(tag.name, current.id);
       const { add, remove } = diffMembers(tag.members, live.members?.[String(current.id)] ?? []);
       const renamed = match.via === "previously";
       if (!renamed && add.length === 0 && remove.length === 0) continue;
       const details: Detail[] = renamed ? [{ path: "name", action: "update", before: current.name, after: tag.name }] : [];
-      details.push(...memberDetails(add, remove));
+      append(details, memberDetails(add, remove));
       const reasons = [
         ...(renamed ? [`renamed from ${current.name} (the same id ${current.id} and its ${current.count} follower(s) are kept)`] : []),
         ...(add.length || remove.length ? [`its members differ from the file's list`] : []),
@@ -140,9 +185,15 @@ export const tagsModule: ResourceModule = {
       };
       plan.changes.push(change);
       if (renamed) {
-        plan.steps.push({ phase: PHASE.tagRename, address, description: `rename tag ${current.name} to ${tag.name} (id ${current.id})`, request: requests.renameTag(current.id, tag.name) });
+        renames.push({
+          id: `${address}:rename`,
+          groups: [RENAMES],
+          address,
+          description: `rename tag ${current.name} to ${tag.name} (id ${current.id})`,
+          request: requests.renameTag(current.id, tag.name),
+        });
       }
-      append(plan.steps, membershipSteps(address, tag.name, current.id, add, remove));
+      append(memberships, membershipSteps(address, tag.name, current.id, add, remove));
       const members = live.members?.[String(current.id)]?.length ?? current.count;
       if (members >= MASS_MINIMUM && remove.length / members > MASS_SHARE) {
         plan.safety.push({
@@ -159,7 +210,7 @@ export const tagsModule: ResourceModule = {
         plan.unmanaged.push({ address, kind: "tag", note: `id ${tag.id}, ${tag.count} follower(s): not in the file (set prune.tags to delete it)` });
         continue;
       }
-      context.tagIds.delete(tag.name);
+      tagIds.delete(tag.name);
       plan.changes.push({
         address,
         kind: "tag",
@@ -170,11 +221,24 @@ export const tagsModule: ResourceModule = {
         after: null,
         details: [],
       });
-      plan.steps.push({ phase: PHASE.tagDelete, address, description: `delete tag ${tag.name} (id ${tag.id}, ${tag.count} follower(s))`, request: requests.deleteTag(tag.id) });
+      deletes.push({
+        id: `${address}:delete`,
+        after: [tagUsers(tag.id)],
+        removes: true,
+        address,
+        description: `delete tag ${tag.name} (id ${tag.id}, ${tag.count} follower(s))`,
+        request: requests.deleteTag(tag.id),
+      });
+      if (tag.count > 0) plan.safety.push({ rule: "tag_with_followers", address, message: `deleting ${address} takes the tag from ${tag.count} follower(s)` });
       if (tag.count > TAG_LIMITS.maxFollowersToDelete) {
         plan.warnings.push(`${address} has ${tag.count} followers: WeChat refuses to delete a tag with more than ${TAG_LIMITS.maxFollowersToDelete} (45057); untag followers first`);
       }
     }
+
+    append(plan.steps, [...renames, ...creates, ...memberships, ...deletes]);
+    const userTags = liveTags.filter((tag) => !isSystemTag(tag.id)).length;
+    append(plan.safety, massDelete("tag", "tags", desired.prune.tags ? unmatched.length : 0, userTags));
+    plan.facts = { tagIds };
 
     const userTagsAfter = matches.length + (desired.prune.tags ? 0 : unmatched.length);
     if (userTagsAfter > TAG_LIMITS.maxTags) {
@@ -209,4 +273,4 @@ export const tagsModule: ResourceModule = {
         return NOT_APPLIED;
     }
   },
-};
+});

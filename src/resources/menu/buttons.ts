@@ -1,10 +1,10 @@
 // Buttons as people review them: one line per button, and button-level differences between two menus.
 import deepDiff from "deep-diff";
-import { canonicalJson, type Json } from "../json.js";
-import type { Detail } from "../plan/model.js";
-import { buttonsToJson } from "../wechat/normalize.js";
-import { BUTTON_FIELDS } from "../wechat/rules.js";
-import type { MenuButton } from "../wechat/types.js";
+import { canonicalJson, type Json } from "../../json.js";
+import type { Detail } from "../../plan/model.js";
+import { buttonsToJson } from "../../wechat/normalize.js";
+import { BUTTON_FIELDS } from "../../wechat/rules.js";
+import type { MenuButton } from "../../wechat/types.js";
 
 export function sameButtons(a: readonly MenuButton[], b: readonly MenuButton[]): boolean {
   return canonicalJson(buttonsToJson(a)) === canonicalJson(buttonsToJson(b));

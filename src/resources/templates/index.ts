@@ -1,10 +1,13 @@
-import type { DesiredState, TemplateBinding } from "../config/types.js";
-import { addressOf } from "../plan/model.js";
-import { requests } from "../wechat/requests.js";
-import { TEMPLATE_LIMITS } from "../wechat/rules.js";
-import type { ApiTemplate } from "../wechat/types.js";
-import { APPLIED, emptyKindPlan, NOT_APPLIED, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule, type StepDraft } from "./kind.js";
-import { append } from "../append.js";
+import type { DesiredState, TemplateBinding } from "../../config/types.js";
+import { requests } from "../../wechat/requests.js";
+import { TEMPLATE_LIMITS } from "../../wechat/rules.js";
+import type { ApiTemplate } from "../../wechat/types.js";
+import { INDUSTRY_SET } from "../industry/index.js";
+import { addressOf, APPLIED, defineKind, emptyKindPlan, massDelete, NOT_APPLIED, type KindPlan, type LiveState, type PlanFacts, type StepDraft } from "../kind.js";
+
+/** Deletes that must run before the adds (only when the 25-template cap requires it). */
+const DELETES_FIRST = "template:delete-first";
+import { append } from "../../append.js";
 
 const PLACEHOLDER = /\{\s*\{\s*([A-Za-z0-9_]+)\.DATA\s*\}\s*\}/;
 
@@ -45,7 +48,7 @@ export function matchTemplates(bindings: readonly TemplateBinding[], templates: 
   return { bound, unbound: templates.filter((template) => !claimed.has(template.template_id)) };
 }
 
-export const templatesModule: ResourceModule = {
+export const templatesKind = defineKind({
   kind: "template",
   managed: (desired: DesiredState) => desired.templates !== undefined,
 
@@ -53,10 +56,11 @@ export const templatesModule: ResourceModule = {
     return { templates: await session.templates() };
   },
 
-  diff(desired: DesiredState, live: LiveState, context: PlanContext): KindPlan {
+  diff(desired: DesiredState, live: LiveState, facts: PlanFacts): KindPlan {
     const plan = emptyKindPlan();
     const bindings = desired.templates ?? [];
-    const goneWithIndustry = new Set(context.templatesDeletedByIndustry.map((template) => template.template_id));
+    const deletedByIndustry = facts.templatesDeletedByIndustry ?? [];
+    const goneWithIndustry = new Set(deletedByIndustry.map((template) => template.template_id));
     const remaining = (live.templates ?? []).filter((template) => !goneWithIndustry.has(template.template_id));
     const { bound, unbound } = matchTemplates(bindings, remaining);
     const before = matchTemplates(bindings, live.templates ?? []).bound;
@@ -82,8 +86,10 @@ export const templatesModule: ResourceModule = {
         after: { title: binding.title, keywords: binding.keywords, template_id_short: binding.template_id_short },
         details: [],
       });
+      // After the industry is set: a template belongs to one.
       adds.push({
-        phase: PHASE.templateAdd,
+        id: `${address}:add`,
+        after: [INDUSTRY_SET, DELETES_FIRST],
         address,
         description: `add template ${binding.title} (${binding.template_id_short}) for ${binding.name}`,
         request: requests.addTemplate(binding.template_id_short, binding.keywords),
@@ -108,7 +114,7 @@ export const templatesModule: ResourceModule = {
           after: null,
           details: [],
         });
-        deletes.push({ phase: PHASE.templateDelete, address, description: `delete duplicate template ${template.title} (${template.template_id})`, request: requests.deleteTemplate(template.template_id) });
+        deletes.push({ id: `${address}:delete`, removes: true, address, description: `delete duplicate template ${template.title} (${template.template_id})`, request: requests.deleteTemplate(template.template_id) });
         continue;
       }
       if (!desired.prune.templates) {
@@ -125,7 +131,7 @@ export const templatesModule: ResourceModule = {
         after: null,
         details: [],
       });
-      deletes.push({ phase: PHASE.templateDelete, address, description: `delete template ${template.title} (${template.template_id})`, request: requests.deleteTemplate(template.template_id) });
+      deletes.push({ id: `${address}:delete`, removes: true, address, description: `delete template ${template.title} (${template.template_id})`, request: requests.deleteTemplate(template.template_id) });
     }
 
     const count = remaining.length + adds.length;
@@ -134,11 +140,12 @@ export const templatesModule: ResourceModule = {
         plan.problems.push(`the account would hold ${count - deletes.length} templates; WeChat keeps at most ${TEMPLATE_LIMITS.maxTemplates} (45026): set prune.templates or remove bindings`);
       } else {
         // Deleting first is the only order that stays within WeChat's cap.
-        for (const step of deletes) step.phase = PHASE.templateDeleteFirst;
+        for (const step of deletes) step.groups = [DELETES_FIRST];
         plan.warnings.push(`templates are deleted before new ones are added: the account would otherwise pass WeChat's cap of ${TEMPLATE_LIMITS.maxTemplates}`);
       }
     }
     append(plan.steps, [...adds, ...deletes]);
+    append(plan.safety, massDelete("template", "templates", deletes.length + deletedByIndustry.length, (live.templates ?? []).length));
     return plan;
   },
 
@@ -155,4 +162,4 @@ export const templatesModule: ResourceModule = {
     const added = templates.find((template) => bindingMatches({ title: after.title ?? "", keywords }, template));
     return added ? { applied: true, answer: { template_id: added.template_id } } : NOT_APPLIED;
   },
-};
+});

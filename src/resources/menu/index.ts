@@ -1,17 +1,18 @@
-import type { DesiredState } from "../config/types.js";
-import { buttonsToJson, cleanButtons } from "../wechat/normalize.js";
-import { requests } from "../wechat/requests.js";
-import type { Json, JsonObject } from "../json.js";
-import type { Change } from "../plan/model.js";
-import type { MenuButton } from "../wechat/types.js";
+import type { DesiredState } from "../../config/types.js";
+import { buttonsToJson, cleanButtons } from "../../wechat/normalize.js";
+import { requests } from "../../wechat/requests.js";
+import type { Json, JsonObject } from "../../json.js";
+import type { MenuButton } from "../../wechat/types.js";
 import { buttonLines, diffButtons, sameButtons } from "./buttons.js";
 import { consoleMenuButtons } from "./console-menu.js";
-import { deletedMenuChange } from "./conditional-menus.js";
-import { APPLIED, emptyKindPlan, NOT_APPLIED, PHASE, type KindPlan, type LiveState, type PlanContext, type ResourceModule } from "./kind.js";
+import { APPLIED, defineKind, emptyKindPlan, NOT_APPLIED, type Change, type KindPlan, type LiveState, type PlanFacts } from "../kind.js";
+import { deletedMenuChange } from "./conditional.js";
 
 const DEFAULT_MENU_ADDRESS = "menu.default";
+/** The step that creates (or replaces) the default menu: conditional menus are added after it. */
+export const DEFAULT_MENU_STEP = `${DEFAULT_MENU_ADDRESS}:create`;
 
-export const menuModule: ResourceModule = {
+export const menuKind = defineKind({
   kind: "menu",
   managed: (desired: DesiredState) => desired.menu !== undefined,
 
@@ -22,14 +23,14 @@ export const menuModule: ResourceModule = {
     return { menu };
   },
 
-  diff(desired: DesiredState, live: LiveState, context: PlanContext): KindPlan {
+  diff(desired: DesiredState, live: LiveState, _facts: PlanFacts): KindPlan {
     const plan = emptyKindPlan();
     const current = live.menu?.default ?? null;
     const wanted = desired.menu === undefined || desired.menu === null ? null : cleanButtons(desired.menu.button);
     const address = DEFAULT_MENU_ADDRESS;
 
     if (wanted === null) {
-      context.defaultMenu = current ? "deleted" : "absent";
+      plan.facts = { defaultMenu: current ? "deleted" : "absent" };
       if (!current) return plan;
       plan.changes.push({
         address,
@@ -41,8 +42,13 @@ export const menuModule: ResourceModule = {
         after: null,
         details: buttonLines(current.button, "delete"),
       });
-      plan.steps.push({ phase: PHASE.defaultMenu, address, description: "delete the default menu (and with it every conditional menu)", request: requests.deleteMenu() });
+      plan.steps.push({ id: `${address}:delete`, removes: true, address, description: "delete the default menu (and with it every conditional menu)", request: requests.deleteMenu() });
       const conditional = live.menu?.conditional ?? [];
+      plan.safety.push({
+        rule: "default_menu_delete",
+        address,
+        message: `deleting the default menu leaves followers with no menu and deletes every conditional menu (${conditional.length} now)`,
+      });
       const tagNames = new Map((live.tags ?? []).map((tag) => [String(tag.id), tag.name]));
       conditional.forEach((menu, index) => {
         const reason = "deleted with the default menu: menu/delete removes every conditional menu (no call of its own)";
@@ -51,7 +57,7 @@ export const menuModule: ResourceModule = {
       return plan;
     }
 
-    context.defaultMenu = "present";
+    plan.facts = { defaultMenu: "present" };
     if (current && sameButtons(current.button, wanted)) return plan;
     if (!current && live.consoleMenu && Number(live.consoleMenu.is_menu_open) === 1) {
       const replaced = replaceConsoleMenu(live.consoleMenu, wanted);
@@ -64,7 +70,7 @@ export const menuModule: ResourceModule = {
             message: `replacing the menu published in the MP console removes ${replaced.lost.length} button(s) followers see: ${replaced.lost.join(", ")}`,
           });
         }
-        plan.steps.push({ phase: PHASE.defaultMenu, address, description: "replace the MP console's menu with the file's default menu", request: requests.createMenu(wanted) });
+        plan.steps.push({ id: DEFAULT_MENU_STEP, address, description: "replace the MP console's menu with the file's default menu", request: requests.createMenu(wanted) });
         return plan;
       }
     }
@@ -82,7 +88,7 @@ export const menuModule: ResourceModule = {
       after: { button: buttonsToJson(wanted) },
       details,
     });
-    plan.steps.push({ phase: PHASE.defaultMenu, address, description: `${current ? "replace" : "create"} the default menu`, request: requests.createMenu(wanted) });
+    plan.steps.push({ id: DEFAULT_MENU_STEP, address, description: `${current ? "replace" : "create"} the default menu`, request: requests.createMenu(wanted) });
     return plan;
   },
 
@@ -97,7 +103,7 @@ export const menuModule: ResourceModule = {
     if (step.endpoint === "menuDelete") return current ? NOT_APPLIED : APPLIED;
     return current && sameButtons(current.button, cleanButtons(body.button)) ? APPLIED : NOT_APPLIED;
   },
-};
+});
 
 /** Leaf buttons by path ("服务 > 官网"). */
 function leafPaths(buttons: readonly MenuButton[], parent: readonly string[] = []): string[] {

@@ -1,0 +1,22 @@
+// What apply needs from the planner and the kinds, handed to it (apply does not import the planner).
+import type { DesiredState } from "../config/types.js";
+import type { JsonObject } from "../json.js";
+import { kindOf } from "../resources/index.js";
+import type { Confirmation } from "../resources/kind.js";
+import type { ReadClient } from "../wechat/client.js";
+import { makePlan } from "./build.js";
+import type { Plan, Step } from "./model.js";
+
+export function applyCollaborators(plan: Plan, desired: DesiredState, read: ReadClient) {
+  return {
+    /** The step's kind re-reads what the step affects. */
+    confirm(step: Step, body: JsonObject): Promise<Confirmation> {
+      const kind = kindOf(step.kind);
+      if (!kind) throw new Error(`bug: no resource kind ${step.kind} in the registry`);
+      return kind.confirm(step, body, plan.changes.find((change) => change.address === step.address), read);
+    },
+    async replan(): Promise<Plan> {
+      return (await makePlan(plan.config_file, desired, read)).plan;
+    },
+  };
+}

@@ -1,0 +1,23 @@
+// The registry: the one list of resource kinds. Their order is the order facts flow between their diffs
+// (a kind may use what an earlier one tells: tag ids, templates an industry change deletes); the order
+// of API calls comes from the steps' own dependencies.
+import type { DesiredState } from "../config/types.js";
+import { conditionalMenusKind } from "./conditional-menus/index.js";
+import { industryKind } from "./industry/index.js";
+import type { ResourceModule } from "./kind.js";
+import { menuKind } from "./menu/index.js";
+import { tagsKind } from "./tags/index.js";
+import { templatesKind } from "./templates/index.js";
+
+export const KINDS = [industryKind, tagsKind, templatesKind, menuKind, conditionalMenusKind] as const;
+
+/** "industry" | "tag" | "template" | "menu" | "conditional_menu": whatever the registry lists. */
+export type ResourceKind = (typeof KINDS)[number]["kind"];
+
+export function managedKinds(desired: DesiredState): ResourceModule[] {
+  return KINDS.filter((kind) => kind.managed(desired));
+}
+
+export function kindOf(name: string): ResourceModule | undefined {
+  return KINDS.find((kind) => kind.kind === name);
+}
