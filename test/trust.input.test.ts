@@ -4,7 +4,7 @@
 import { ftruncateSync, openSync, closeSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { MAX_CONFIG_BYTES } from "../src/config/load.js";
+import { MAX_CONFIG_BYTES } from "../src/config/file.js";
 import { Accounts, cliEnv, yamlFile } from "./helpers/account.js";
 import { runCli, workdir } from "./helpers/cli.js";
 

@@ -1,7 +1,7 @@
 // What the commands that talk to WeChat share: the loaded file, and a client with progress on stderr.
 import { formatWarning } from "../config/issues.js";
-import { loadConfig } from "../config/load.js";
-import type { LoadedConfig } from "../config/types.js";
+import { loadConfig } from "../resources/load.js";
+import type { LoadedConfig } from "../resources/load.js";
 import { openClient, openReadClient, type ClientOptions } from "../wechat/client.js";
 import type { Console } from "./console.js";
 

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SCHEMA_URL } from "../config/defaults.js";
-import { loadConfig } from "../config/load.js";
+import { loadConfig } from "../resources/load.js";
 import type { Credentials } from "../config/types.js";
 import { readAccount } from "../export/snapshot.js";
 import { accountToYaml } from "../export/to-yaml.js";

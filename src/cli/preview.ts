@@ -1,7 +1,7 @@
 import { writeOutputFile } from "../sink.js";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { loadConfig } from "../config/load.js";
+import { loadConfig } from "../resources/load.js";
 import { addressOf } from "../plan/model.js";
 import { cutNames, svgPreview } from "../render/menu-preview.js";
 import { cleanButtons } from "../wechat/normalize.js";

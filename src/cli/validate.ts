@@ -1,5 +1,5 @@
 import { formatWarning } from "../config/issues.js";
-import { loadConfig } from "../config/load.js";
+import { loadConfig } from "../resources/load.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import type { Console } from "./console.js";
 

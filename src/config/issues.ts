@@ -1,3 +1,17 @@
+import type { Path } from "./document.js";
+
+/** A problem found in the file's data, at a path; placed at a line and column by the document. */
+export interface RuleProblem {
+  path: Path;
+  at: "key" | "value";
+  message: string;
+  /** Reported, but the file stays valid (WeChat accepts and ignores what it points at). */
+  warning?: true;
+}
+
+/** A problem with the value at `path`. */
+export const problemAt = (path: Path, message: string): RuleProblem => ({ path, at: "value", message });
+
 /** One problem in a configuration file, at the node it is about. */
 export interface ConfigIssue {
   file: string;

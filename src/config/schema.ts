@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import type { ErrorObject } from "ajv";
-import { REMOVED_MATCHRULE_FIELDS } from "../wechat/rules.js";
 import { SCHEMA_URL } from "./defaults.js";
 import type { Path } from "./document.js";
 import validateSchema from "./schema-validator.generated.js";
@@ -72,6 +71,9 @@ function describe(error: ErrorObject): SchemaProblem[] {
       return [{ path, at: "value", message: patternMessage(path) }];
     case "propertyNames":
       return [];
+    // A field the schema names only to forbid it (a matchrule field WeChat removed): the section's rules say why.
+    case "not":
+      return [];
     case "minItems":
       return [{ path, at: "value", message: `${fieldName(path)} needs at least ${String(params.limit)} item(s)` }];
     case "minLength":
@@ -90,8 +92,6 @@ const SPECIAL_KEYS: Record<string, string> = {
 
 function unknownKey(path: Path, key: string, schemaPath: string): SchemaProblem[] {
   const keyPath = [...path, key];
-  // The rules layer explains why these matchrule fields are refused (65320); one message is enough.
-  if (schemaPath.startsWith("#/$defs/matchrule/") && (REMOVED_MATCHRULE_FIELDS as readonly string[]).includes(key)) return [];
   const special = SPECIAL_KEYS[key];
   if (special && !(key === "app_secret" && path.length === 1 && path[0] === "account")) {
     return [{ path: keyPath, at: "key", message: special }];
@@ -138,19 +138,4 @@ function patternMessage(path: Path): string {
   if (path[0] === "conditional_menus" && last === "name") return "a conditional menu's name is a label without spaces or dots (used in addresses like conditional_menu.NAME)";
   if (last === "tag_id") return "'tag_id' must be a tag's numeric id";
   return `${fieldName(path)} has an invalid format`;
-}
-
-export const BINDING_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
-
-/** Binding names become keys for application code (`wxconf output`): letters of any script, digits and _. */
-export function bindingNameProblems(data: unknown): SchemaProblem[] {
-  const templates = (data as { templates?: unknown } | null)?.templates;
-  if (!templates || typeof templates !== "object" || Array.isArray(templates)) return [];
-  return Object.keys(templates)
-    .filter((name) => !BINDING_NAME.test(name))
-    .map((name) => ({
-      path: ["templates", name],
-      at: "key" as const,
-      message: `template binding name '${name}' must be a name of letters, digits and _ (not starting with a digit): application code reads it as a key`,
-    }));
 }

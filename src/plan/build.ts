@@ -1,7 +1,7 @@
 // The planner: reads what the managed kinds need, lets each kind diff its part, orders the steps by their
 // dependencies and checksums what the plan depends on. It names no kind: the registry lists them.
 import { append } from "../append.js";
-import type { DesiredState } from "../config/types.js";
+import type { DesiredState } from "../resources/kind.js";
 import { canonicalJson, sha256 } from "../json.js";
 import { managedKinds } from "../resources/index.js";
 import { PlanError, ReadSession, type Change, type LiveState, type PlanFacts, type ResourceModule, type SafetyFinding, type StepDraft, type Unmanaged } from "../resources/kind.js";

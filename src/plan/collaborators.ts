@@ -1,5 +1,5 @@
 // What apply needs from the planner and the kinds, handed to it (apply does not import the planner).
-import type { DesiredState } from "../config/types.js";
+import type { DesiredState } from "../resources/kind.js";
 import type { JsonObject } from "../json.js";
 import { kindOf } from "../resources/index.js";
 import type { Confirmation } from "../resources/kind.js";

@@ -3,7 +3,11 @@
 // this file describes and never name a kind (the way octoDNS keeps a record type in one module).
 //
 // What a kind must do:
-// - `managed(desired)`: whether the file manages it (its section is present). Unmanaged kinds are not read.
+// - `section`: the key of the file it owns; the kind's section.ts adds its desired type to DesiredSections
+//   (TypeScript module augmentation), so that `desired.<section>` is typed without a central list. The
+//   kind is managed when its section is present, and not read at all otherwise.
+// - `check(file)`: WeChat's rules and its own consistency for its section (after the schema), as problems
+//   at paths; `fromFile(file)`: the section as the plan compares it, defaults applied.
 // - `read(desired, session)`: read what its diff needs through the shared ReadSession (each API is called
 //   once per plan however many kinds ask), returning its part of LiveState.
 // - `diff(desired, live, facts)`: pure, no I/O. Returns its changes, the steps (API calls) that make them,
@@ -17,11 +21,24 @@
 //   fact that changes what apply would do, and nothing volatile.
 // What a kind may do: export helpers for the kinds after it (a tag's id placeholder, the group of steps
 // that use a tag), and read what earlier kinds read (LiveState is shared).
-import type { DesiredState } from "../config/types.js";
+import type { RuleProblem } from "../config/issues.js";
 import type { Json, JsonObject } from "../json.js";
 import type { ReadClient } from "../wechat/client.js";
 import type { Placeholder, WriteRequest } from "../wechat/requests.js";
 import type { ApiIndustry, ApiTag, ApiTemplate, MenuState } from "../wechat/types.js";
+
+/**
+ * The desired state, one field per kind's section (`tags`, `menu`...), each added by its kind's section.ts
+ * (`declare module "../kind.js" { interface DesiredSections { tags?: DesiredTag[] } }`). Absent = not managed.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface DesiredSections {}
+
+export interface DesiredState extends DesiredSections {
+  app_id: string;
+  /** Per section: delete live objects the file does not list (`prune.tags`). */
+  prune: Readonly<Record<string, boolean>>;
+}
 
 export type Action = "create" | "update" | "delete";
 
@@ -207,7 +224,11 @@ export const NOT_APPLIED: Confirmation = { applied: false };
 export interface ResourceModule<K extends string = string> {
   /** Addresses start with it (`tag.VIP`); plans list it in `managed`. */
   kind: K;
-  managed(desired: DesiredState): boolean;
+  /** The key of the file this kind owns; present = managed. */
+  section: keyof DesiredSections & string;
+  check(file: Readonly<Record<string, unknown>>): RuleProblem[];
+  /** Its part of the desired state; called only when the file has no problems. */
+  fromFile(file: Readonly<Record<string, unknown>>): Partial<DesiredSections>;
   read(desired: DesiredState, session: ReadSession): Promise<LiveState>;
   diff(desired: DesiredState, live: LiveState, facts: PlanFacts): KindPlan;
   confirm(step: StepCall, body: JsonObject, change: Change | undefined, read: ReadClient): Promise<Confirmation>;

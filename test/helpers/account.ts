@@ -1,6 +1,6 @@
 // An emulated account to plan and apply against over real HTTP, and files written as a user writes them.
-import { parseConfig } from "../../src/config/load.js";
-import type { LoadedConfig } from "../../src/config/types.js";
+import { parseConfig } from "../../src/resources/load.js";
+import type { LoadedConfig } from "../../src/resources/load.js";
 import type { EmulatorSeed } from "../../src/emulator/account.js";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/server.js";
 import { makePlan } from "../../src/plan/build.js";

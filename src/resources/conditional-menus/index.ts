@@ -1,10 +1,9 @@
-import type { DesiredConditionalMenu, DesiredState } from "../../config/types.js";
 import { canonicalJson, type JsonObject } from "../../json.js";
 import { buttonsToJson, cleanButtons, matchruleToJson, normalizeMatchrule } from "../../wechat/normalize.js";
 import { WeChatError } from "../../wechat/errors.js";
 import { isPlaceholder, requests, type Placeholder } from "../../wechat/requests.js";
 import type { LiveConditionalMenu, Matchrule, MenuButton } from "../../wechat/types.js";
-import { addressOf, APPLIED, defineKind, emptyKindPlan, NOT_APPLIED, type Change, type Detail, type KindPlan, type LiveState, type PlanFacts, type StepDraft } from "../kind.js";
+import { addressOf, APPLIED, defineKind, emptyKindPlan, NOT_APPLIED, type Change, type Detail, type KindPlan, type LiveState, type PlanFacts, type StepDraft, type DesiredState } from "../kind.js";
 import { buttonLines, diffButtons, sameButtons } from "../menu/buttons.js";
 import { deletedMenuChange, describeRule, ruleJson } from "../menu/conditional.js";
 import { DEFAULT_MENU_STEP } from "../menu/index.js";
@@ -12,6 +11,7 @@ import { tagCreateStep, tagUsers } from "../tags/index.js";
 
 const DELETES = "conditional_menu:delete";
 import { append } from "../../append.js";
+import { checkConditionalMenus, conditionalMenusFromFile, type DesiredConditionalMenu } from "./section.js";
 
 /** A conditional menu as WeChat would hold it: the matchrule resolved to ids (or a placeholder). */
 interface Resolved {
@@ -82,7 +82,9 @@ export function planConditionalCalls(live: readonly LiveConditionalMenu[], wante
 
 export const conditionalMenusKind = defineKind({
   kind: "conditional_menu",
-  managed: (desired: DesiredState) => desired.conditional_menus !== undefined,
+  section: "conditional_menus",
+  check: checkConditionalMenus,
+  fromFile: conditionalMenusFromFile,
 
   async read(desired, session) {
     // Tags resolve rules written by name, and name the tags of live menus in the plan. When no rule is

@@ -1,10 +1,10 @@
-import type { DesiredState } from "../../config/types.js";
 import type { Json } from "../../json.js";
 
 import { requests } from "../../wechat/requests.js";
 import { industryCodeOf, industryLabel } from "../../wechat/rules.js";
 import type { ApiTemplate, IndustryName } from "../../wechat/types.js";
-import { APPLIED, defineKind, emptyKindPlan, NOT_APPLIED, type Detail, type KindPlan, type LiveState, type PlanFacts } from "../kind.js";
+import { APPLIED, defineKind, emptyKindPlan, NOT_APPLIED, type Detail, type KindPlan, type LiveState, type PlanFacts, type DesiredState } from "../kind.js";
+import { checkIndustry, industryFromFile } from "./section.js";
 
 /** The industry step's id: templates of the new industry are added after it. */
 export const INDUSTRY_SET = "industry:set";
@@ -27,7 +27,9 @@ export function templateIndustryCode(template: ApiTemplate): number | undefined 
 
 export const industryKind = defineKind({
   kind: "industry",
-  managed: (desired: DesiredState) => desired.industry !== undefined,
+  section: "industry",
+  check: checkIndustry,
+  fromFile: industryFromFile,
 
   // The template list is read too: an industry change deletes templates, and the plan says which.
   async read(_desired, session) {

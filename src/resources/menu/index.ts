@@ -1,12 +1,12 @@
-import type { DesiredState } from "../../config/types.js";
 import { buttonsToJson, cleanButtons } from "../../wechat/normalize.js";
 import { requests } from "../../wechat/requests.js";
 import type { Json, JsonObject } from "../../json.js";
 import type { MenuButton } from "../../wechat/types.js";
 import { buttonLines, diffButtons, sameButtons } from "./buttons.js";
 import { consoleMenuButtons } from "./console-menu.js";
-import { APPLIED, defineKind, emptyKindPlan, NOT_APPLIED, type Change, type KindPlan, type LiveState, type PlanFacts } from "../kind.js";
+import { APPLIED, defineKind, emptyKindPlan, NOT_APPLIED, type Change, type KindPlan, type LiveState, type PlanFacts, type DesiredState } from "../kind.js";
 import { deletedMenuChange } from "./conditional.js";
+import { checkMenu, menuFromFile } from "./section.js";
 
 const DEFAULT_MENU_ADDRESS = "menu.default";
 /** The step that creates (or replaces) the default menu: conditional menus are added after it. */
@@ -14,7 +14,9 @@ export const DEFAULT_MENU_STEP = `${DEFAULT_MENU_ADDRESS}:create`;
 
 export const menuKind = defineKind({
   kind: "menu",
-  managed: (desired: DesiredState) => desired.menu !== undefined,
+  section: "menu",
+  check: checkMenu,
+  fromFile: menuFromFile,
 
   async read(_desired, session) {
     const menu = await session.menu();

@@ -1,4 +1,3 @@
-import type { DesiredState, DesiredTag } from "../../config/types.js";
 import { isJsonObject, type Json } from "../../json.js";
 import { requests, type Placeholder } from "../../wechat/requests.js";
 import { isSystemTag, TAG_LIMITS } from "../../wechat/rules.js";
@@ -18,8 +17,10 @@ import {
   type LiveState,
   type PlanFacts,
   type StepDraft,
+  type DesiredState,
 } from "../kind.js";
 import { append } from "../../append.js";
+import { checkTags, tagsFromFile, type DesiredTag } from "./section.js";
 
 export interface TagMatch {
   desired: DesiredTag;
@@ -109,7 +110,9 @@ function diffMembers(wanted: readonly string[] | undefined, current: readonly st
 
 export const tagsKind = defineKind({
   kind: "tag",
-  managed: (desired: DesiredState) => desired.tags !== undefined,
+  section: "tags",
+  check: checkTags,
+  fromFile: tagsFromFile,
 
   async read(desired, session) {
     const tags = await session.tags();

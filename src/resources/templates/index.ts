@@ -1,13 +1,13 @@
-import type { DesiredState, TemplateBinding } from "../../config/types.js";
 import { requests } from "../../wechat/requests.js";
 import { TEMPLATE_LIMITS } from "../../wechat/rules.js";
 import type { ApiTemplate } from "../../wechat/types.js";
 import { INDUSTRY_SET } from "../industry/index.js";
-import { addressOf, APPLIED, defineKind, emptyKindPlan, massDelete, NOT_APPLIED, type KindPlan, type LiveState, type PlanFacts, type StepDraft } from "../kind.js";
+import { addressOf, APPLIED, defineKind, emptyKindPlan, massDelete, NOT_APPLIED, type KindPlan, type LiveState, type PlanFacts, type StepDraft, type DesiredState } from "../kind.js";
 
 /** Deletes that must run before the adds (only when the 25-template cap requires it). */
 const DELETES_FIRST = "template:delete-first";
 import { append } from "../../append.js";
+import { checkTemplates, templatesFromFile, type TemplateBinding } from "./section.js";
 
 const PLACEHOLDER = /\{\s*\{\s*([A-Za-z0-9_]+)\.DATA\s*\}\s*\}/;
 
@@ -50,7 +50,9 @@ export function matchTemplates(bindings: readonly TemplateBinding[], templates: 
 
 export const templatesKind = defineKind({
   kind: "template",
-  managed: (desired: DesiredState) => desired.templates !== undefined,
+  section: "templates",
+  check: checkTemplates,
+  fromFile: templatesFromFile,
 
   async read(_desired, session) {
     return { templates: await session.templates() };

@@ -1,19 +1,13 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { registerSecret, registerSecretsFromEnv } from "../secrets.js";
-import { checkRules } from "./checks.js";
 import { parseSource, type Path } from "./document.js";
-import { interpolate } from "./interpolate.js";
-import { ConfigError, sortIssues, type ConfigIssue } from "./issues.js";
-import { bindingNameProblems, checkSchema } from "./schema.js";
+import { interpolate, isReference, SECRET_FIELDS } from "./interpolate.js";
+import { ConfigError, problemAt, sortIssues, type ConfigIssue, type RuleProblem } from "./issues.js";
+import { checkSchema } from "./schema.js";
 import { checkTexts } from "./text-checks.js";
-import type { ConfigFile, DesiredState, LoadedConfig } from "./types.js";
+import type { Credentials } from "./types.js";
 
 export { DEFAULT_CONFIG_FILE } from "./defaults.js";
-
-/** Reads, interpolates and validates a configuration file. Throws ConfigError with every problem at once. */
-export function loadConfig(file: string, env: Readonly<Record<string, string | undefined>> = process.env): LoadedConfig {
-  return parseConfig(file, readConfigText(file), env);
-}
 
 /** Large enough for a tag of 1 000 000 members (about 35 MB of YAML), small enough to fail fast on a wrong file. */
 export const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
@@ -63,7 +57,27 @@ function decodeUtf8(bytes: Buffer, invalidAt: (line: number, col: number) => nev
   return text;
 }
 
-export function parseConfig(file: string, text: string, env: Readonly<Record<string, string | undefined>>): LoadedConfig {
+/** The file's data once every generic check passed, for the section checks and the desired state. */
+export interface ParsedFile {
+  file: string;
+  /** After interpolation: what the sections describe. */
+  data: Record<string, unknown>;
+  /** Problems that leave the file valid. */
+  warnings: ConfigIssue[];
+  credentials: Credentials;
+}
+
+/**
+ * Parses, interpolates and checks a file: YAML, the schema, every string, the secret fields, and then the
+ * rule checks of each section (`checkSections`, from the resource kinds). Throws ConfigError with every
+ * problem at once.
+ */
+export function parseFile(
+  file: string,
+  text: string,
+  env: Readonly<Record<string, string | undefined>>,
+  checkSections: (data: Record<string, unknown>) => RuleProblem[],
+): ParsedFile {
   const { document, issues: sourceIssues, usable } = parseSource(file, text);
   if (!usable) throw new ConfigError(sortIssues(sourceIssues));
   if (document.data === null || document.data === undefined) {
@@ -79,68 +93,50 @@ export function parseConfig(file: string, text: string, env: Readonly<Record<str
     for (const problem of problems) issues.push(document.issueAt(problem.path, problem.message, problem.at));
   };
   add(missing);
-  const schemaProblems = [...checkSchema(data), ...bindingNameProblems(data)];
+  const schemaProblems = checkSchema(data);
   add(schemaProblems);
   const textProblems = checkTexts(data);
   add(textProblems);
   // A value with a schema problem, an unresolved ${VAR} or a bad character would only repeat it as a rule problem.
   const reported = [...schemaProblems, ...missing, ...textProblems];
-  const ruleProblems = checkRules(data, document.data).filter((problem) => !coveredBy(problem.path, reported));
+  const fields = isRecord(data) ? data : {};
+  const ruleProblems = [...secretFieldProblems(document.data), ...checkSections(fields)].filter((problem) => !coveredBy(problem.path, reported));
   add(ruleProblems.filter((problem) => !problem.warning));
   if (issues.length > 0) throw new ConfigError(sortIssues(issues));
   const warnings = sortIssues(ruleProblems.filter((problem) => problem.warning).map((problem) => document.issueAt(problem.path, problem.message, problem.at)));
 
-  const config = data as ConfigFile;
+  const account = fields.account as { app_id: string; app_secret?: string };
+  const tokenCommand = fields.token_command as Credentials["token_command"];
   return {
     file,
+    data: fields,
     warnings,
-    desired: toDesired(config),
     credentials: {
-      app_id: config.account.app_id,
-      ...(config.account.app_secret !== undefined && { app_secret: config.account.app_secret }),
-      ...(config.token_command !== undefined && { token_command: config.token_command }),
+      app_id: account.app_id,
+      ...(account.app_secret !== undefined && { app_secret: account.app_secret }),
+      ...(tokenCommand !== undefined && { token_command: tokenCommand }),
     },
   };
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** A rule problem inside a node that already has a schema problem would repeat it. */
 function coveredBy(path: Path, schemaProblems: ReadonlyArray<{ path: Path }>): boolean {
   return schemaProblems.some((problem) => problem.path.length > 0 && problem.path.every((segment, index) => path[index] === segment));
 }
 
-function toDesired(config: ConfigFile): DesiredState {
-  const desired: DesiredState = {
-    app_id: config.account.app_id,
-    prune: { tags: config.prune?.tags ?? false, templates: config.prune?.templates ?? false },
-  };
-  if (config.industry) desired.industry = { primary: config.industry.primary, secondary: config.industry.secondary };
-  if (config.tags) {
-    desired.tags = config.tags.map((tag) => ({
-      name: tag.name,
-      previously: tag.previously ?? [],
-      ...(tag.members !== undefined && { members: tag.members }),
-    }));
-  }
-  if (config.templates) {
-    desired.templates = Object.entries(config.templates).map(([name, binding]) => ({
-      name,
-      ...(binding.template_id_short !== undefined && { template_id_short: String(binding.template_id_short) }),
-      title: binding.title,
-      keywords: binding.keywords,
-    }));
-  }
-  if (config.menu !== undefined) desired.menu = config.menu === null ? null : { button: config.menu.button };
-  if (config.conditional_menus) {
-    desired.conditional_menus = config.conditional_menus.map((menu) => ({
-      name: menu.name,
-      matchrule: {
-        ...(menu.matchrule.tag !== undefined && { tag: menu.matchrule.tag }),
-        ...(menu.matchrule.tag_id !== undefined && { tag_id: String(menu.matchrule.tag_id) }),
-        ...(menu.matchrule.client_platform_type !== undefined && { client_platform_type: String(menu.matchrule.client_platform_type) }),
-      },
-      button: menu.button,
-    }));
-  }
-  return desired;
+/** `raw` is the file before interpolation: a secret field must be a reference there, never the secret. */
+function secretFieldProblems(raw: unknown): RuleProblem[] {
+  return SECRET_FIELDS.flatMap((path) => {
+    const section = isRecord(raw) ? raw[String(path[0])] : undefined;
+    const secret = isRecord(section) ? section[String(path[1])] : undefined;
+    if (typeof secret !== "string" || isReference(secret)) return [];
+    return [
+      problemAt(
+        path,
+        `${path.join(".")} must be a reference like \${WECHAT_APP_SECRET}, not the secret itself: this file is reviewed and committed (or leave it out and set its WXCONF_ variable)`,
+      ),
+    ];
+  });
 }
-
