@@ -239,7 +239,7 @@ describe("templates and industry", () => {
     );
     expect(apis(plan)).toEqual(["template/api_set_industry", "template/api_add_template"]);
     expect(change(plan, "industry")?.details).toContainEqual({ path: "template 订单发货通知", action: "delete", before: "TPL_ORDER", note: "WeChat deletes the templates of an industry that is no longer set" });
-    expect(change(plan, "template.order_shipped")?.reason).toContain("the industry change deletes its template (TPL_ORDER)");
+    expect(change(plan, "template.order_shipped")).toMatchObject({ reason_code: "industry_deletes", reason_args: { template_id: "TPL_ORDER" } });
     expect(plan.safety.map((finding) => finding.rule)).toEqual(["industry_change"]);
   });
 
@@ -279,7 +279,7 @@ describe("conditional menu precedence, with the fewest calls", () => {
       "add conditional menu b (Android), precedence 2",
       "add conditional menu a (iOS), precedence 1",
     ]);
-    expect(change(plan, "conditional_menu.b")?.reason).toBe("conditional menus cannot be updated: its buttons changed");
+    expect(change(plan, "conditional_menu.b")?.reason_code).toBe("cannot_update");
   });
 
   it("the newest one edited: 1 delete and 1 add", async () => {

@@ -1,4 +1,5 @@
 // A plan as lines with symbols, shared by the text and markdown renderers (they differ only in layout).
+import { reasonText } from "./reasons.js";
 import type { Json } from "../json.js";
 import type { Action, Change, Detail, Plan } from "../plan/model.js";
 import { isPlaceholder } from "../wechat/requests.js";
@@ -38,7 +39,7 @@ const DRIFT_VERBS: Record<Exclude<Mark, "#" | " " | "!">, string> = {
 export function headline(change: Change, framing: Framing): string {
   const symbol = symbolOf(change.actions) as keyof typeof PLAN_VERBS;
   const verb = (framing === "drift" ? DRIFT_VERBS : PLAN_VERBS)[symbol];
-  return `${change.address} ${verb}: ${change.reason}`;
+  return `${change.address} ${verb}: ${reasonText(change)}`;
 }
 
 /** A value as a person reads it: strings quoted, placeholders as "(known after apply)". */

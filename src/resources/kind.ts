@@ -62,8 +62,10 @@ export interface Change {
   name: string;
   /** ["create"], ["update"], ["delete"], or ["delete", "create"] for a replacement. */
   actions: Action[];
-  /** Why, in words: "conditional menus cannot be updated: its buttons changed". */
-  reason: string;
+  /** Why, as a code (`renamed`, `cannot_update`, `precedence_moved`...); render/reasons.ts has the sentences. */
+  reason_code: string;
+  /** The values the reason speaks of (`{ from: "老客户", id: 101 }`). */
+  reason_args?: JsonObject;
   before: Json | null;
   after: Json | null;
   details: Detail[];

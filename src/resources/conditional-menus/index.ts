@@ -163,7 +163,7 @@ export const conditionalMenusKind = defineKind({
           { path: "precedence", action: "create", after: menu.precedence },
           ...buttonLines(menu.button, "create"),
         ];
-        plan.changes.push({ address, kind: "conditional_menu", name: menu.name, actions: ["create"], reason: "the account has no conditional menu with this rule", before: null, after, details });
+        plan.changes.push({ address, kind: "conditional_menu", name: menu.name, actions: ["create"], reason_code: "conditional_missing", before: null, after, details });
         continue;
       }
       const unchanged = sameButtons(old.button, menu.button);
@@ -176,11 +176,11 @@ export const conditionalMenusKind = defineKind({
         kind: "conditional_menu",
         name: menu.name,
         actions: ["delete", "create"],
-        reason: !unchanged
-          ? "conditional menus cannot be updated: its buttons changed"
+        ...(!unchanged
+          ? { reason_code: "cannot_update" }
           : oldPrecedence !== menu.precedence
-            ? `it moves from precedence ${oldPrecedence} to ${menu.precedence}, and conditional menus cannot be reordered: it is deleted and added again`
-            : "a menu below it is added or replaced, and conditional menus cannot be reordered: it is deleted and added again to stay above it",
+            ? { reason_code: "precedence_moved", reason_args: { from: oldPrecedence, to: menu.precedence } }
+            : { reason_code: "below_changed" }),
         before: { menuid: old.menuid, matchrule: ruleJson(old.matchrule), button: buttonsToJson(old.button), precedence: oldPrecedence },
         after,
         details,
@@ -189,7 +189,7 @@ export const conditionalMenusKind = defineKind({
     }
 
     for (const menu of unpaired) {
-      plan.changes.push(deletedMenuChange(menu, `not in the file (${describeRule(menu.matchrule, tagNames)})`, tagNames, livePrecedence(menu)));
+      plan.changes.push(deletedMenuChange(menu, { reason_code: "conditional_not_in_file", reason_args: { rule: describeRule(menu.matchrule, tagNames) } }, tagNames, livePrecedence(menu)));
     }
     append(plan.steps, [...deleteSteps, ...addSteps]);
     if (deleted.length > 0 && added.length > 0) {

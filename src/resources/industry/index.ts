@@ -58,9 +58,9 @@ export const industryKind = defineKind({
       kind: "industry",
       name: "industry",
       actions: [isSet ? "update" : "create"],
-      reason: isSet
-        ? `the file sets ${changed.map((slot) => `${slot} ${wanted[slot]} (${industryLabel(wanted[slot])})`).join(" and ")}`
-        : "the account has no template industry yet",
+      ...(isSet
+        ? { reason_code: "industry_changed", reason_args: { slots: changed.map((slot) => ({ slot, code: wanted[slot], label: industryLabel(wanted[slot]) })) } }
+        : { reason_code: "industry_unset" }),
       before: isSet ? { primary: describe(current.primary), secondary: describe(current.secondary) } : null,
       after: { primary: { code: wanted.primary, name: industryLabel(wanted.primary) }, secondary: { code: wanted.secondary, name: industryLabel(wanted.secondary) } },
       details: [

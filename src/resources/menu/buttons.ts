@@ -1,7 +1,7 @@
 // Buttons as people review them: one line per button, and button-level differences between two menus.
 import deepDiff from "deep-diff";
 import { canonicalJson, type Json } from "../../json.js";
-import type { Detail } from "../../plan/model.js";
+import type { Detail } from "../kind.js";
 import { buttonsToJson } from "../../wechat/normalize.js";
 import { BUTTON_FIELDS } from "../../wechat/rules.js";
 import type { MenuButton } from "../../wechat/types.js";

@@ -26,13 +26,13 @@ export function ruleJson(rule: Matchrule, pending?: Placeholder, tagName?: strin
 }
 
 /** A live conditional menu that goes: its rule, its place and its buttons, for the reviewer. */
-export function deletedMenuChange(menu: LiveConditionalMenu, reason: string, tagNames: ReadonlyMap<string, string>, precedence: number): Change {
+export function deletedMenuChange(menu: LiveConditionalMenu, reason: Pick<Change, "reason_code" | "reason_args">, tagNames: ReadonlyMap<string, string>, precedence: number): Change {
   return {
     address: addressOf("conditional_menu", `#${menu.menuid}`),
     kind: "conditional_menu",
     name: `#${menu.menuid}`,
     actions: ["delete"],
-    reason,
+    ...reason,
     before: { menuid: menu.menuid, matchrule: ruleJson(menu.matchrule), button: buttonsToJson(menu.button), precedence },
     after: null,
     details: [

@@ -39,7 +39,7 @@ export const menuKind = defineKind({
         kind: "menu",
         name: "default",
         actions: ["delete"],
-        reason: "the file sets menu: null; WeChat has no call that deletes only the default menu, so every conditional menu goes with it",
+        reason_code: "menu_null",
         before: { button: buttonsToJson(current.button) },
         after: null,
         details: buttonLines(current.button, "delete"),
@@ -53,8 +53,7 @@ export const menuKind = defineKind({
       });
       const tagNames = new Map((live.tags ?? []).map((tag) => [String(tag.id), tag.name]));
       conditional.forEach((menu, index) => {
-        const reason = "deleted with the default menu: menu/delete removes every conditional menu (no call of its own)";
-        plan.changes.push(deletedMenuChange(menu, reason, tagNames, conditional.length - index));
+        plan.changes.push(deletedMenuChange(menu, { reason_code: "deleted_with_default_menu" }, tagNames, conditional.length - index));
       });
       return plan;
     }
@@ -83,9 +82,7 @@ export const menuKind = defineKind({
       kind: "menu",
       name: "default",
       actions: [current ? "update" : "create"],
-      reason: current
-        ? `${changed ? `${changed} button change(s)` : "the buttons' order changed"}; WeChat replaces the whole menu in one call (menu/create)`
-        : "the account has no default menu",
+      ...(current ? (changed ? { reason_code: "buttons_changed", reason_args: { changed } } : { reason_code: "buttons_reordered" }) : { reason_code: "menu_missing" }),
       before: current ? { button: buttonsToJson(current.button) } : null,
       after: { button: buttonsToJson(wanted) },
       details,
@@ -126,7 +123,8 @@ function replaceConsoleMenu(raw: JsonObject, wanted: MenuButton[]): { change: Ch
     kind: "menu",
     name: "default",
     actions: ["update"],
-    reason: `the account shows a menu published in the MP console (menu/get cannot see it); menu/create replaces it${dropped.length ? `, and ${dropped.length} of its buttons are of types the API cannot make` : ""}`,
+    reason_code: "console_menu_replaced",
+    reason_args: { unmakeable: dropped.length },
     before: { source: "mp_console", button: buttonsToJson(buttons) },
     after: { button: buttonsToJson(wanted) },
     details: [...dropped.map((button) => ({ path: button.path, action: "delete" as const, before: `type ${button.type} (made in the MP console; the API cannot make it)${button.summary ? `: ${button.summary}` : ""}` })), ...diffButtons(wanted, buttons)],

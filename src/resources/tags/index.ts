@@ -146,7 +146,8 @@ export const tagsKind = defineKind({
           kind: "tag",
           name: tag.name,
           actions: ["create"],
-          reason: "the file lists it and the account has no tag by this name" + (tag.previously.length ? ` or by a previous name (${tag.previously.join(", ")})` : ""),
+          reason_code: "tag_missing",
+          reason_args: { previously: tag.previously },
           before: null,
           after: { name: tag.name, id: tagRef(tag.name), ...(tag.members && { followers: members.length }) },
           details: memberDetails(members, []),
@@ -172,16 +173,16 @@ export const tagsKind = defineKind({
       if (!renamed && add.length === 0 && remove.length === 0) continue;
       const details: Detail[] = renamed ? [{ path: "name", action: "update", before: current.name, after: tag.name }] : [];
       append(details, memberDetails(add, remove));
-      const reasons = [
-        ...(renamed ? [`renamed from ${current.name} (the same id ${current.id} and its ${current.count} follower(s) are kept)`] : []),
-        ...(add.length || remove.length ? [`its members differ from the file's list`] : []),
-      ];
+      const membersDiffer = add.length > 0 || remove.length > 0;
+      const reason = renamed
+        ? { reason_code: "renamed", reason_args: { from: current.name, id: current.id, followers: current.count, members_differ: membersDiffer } }
+        : { reason_code: "members_differ" };
       const change: Change = {
         address,
         kind: "tag",
         name: tag.name,
         actions: ["update"],
-        reason: reasons.join("; "),
+        ...reason,
         before: { name: current.name, id: current.id, followers: current.count },
         after: { name: tag.name, id: current.id, followers: tag.members ? tag.members.length : current.count },
         details,
@@ -219,7 +220,8 @@ export const tagsKind = defineKind({
         kind: "tag",
         name: tag.name,
         actions: ["delete"],
-        reason: `not in the file, and prune.tags is true; ${tag.count} follower(s) lose the tag`,
+        reason_code: "tag_pruned",
+        reason_args: { followers: tag.count },
         before: { name: tag.name, id: tag.id, followers: tag.count },
         after: null,
         details: [],
