@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // CLI tests spawn node processes; two cores are shared with the emulator.
     maxWorkers: 2,
+    // Every plan the suite makes, in process or in a CLI child, is checked against schemas/plan.schema.json.
+    env: { WXCONF_VERIFY_PLANS: "1" },
   },
 });

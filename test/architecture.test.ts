@@ -61,13 +61,14 @@ describe("architecture", () => {
   it("the planner, apply, the renderers and the CLI never name a resource kind", () => {
     const names = KINDS.flatMap((kind) => [kind.kind, kind.section]);
     const quoted = new RegExp(`["'\`](${names.join("|")})["'\`.]`);
+    const property = new RegExp(`\\bdesired\\.(${KINDS.map((kind) => kind.section).join("|")})\\b`);
     const offenders = ["plan", "apply", "render", "cli"]
       .flatMap((folder) => sources(join(SRC, folder)))
       .flatMap((file) =>
         readFileSync(file, "utf8")
           .split("\n")
           .map((line, index) => ({ line, index }))
-          .filter(({ line }) => quoted.test(line) && !line.trim().startsWith("//") && !line.trim().startsWith("*"))
+          .filter(({ line }) => (quoted.test(line) || property.test(line)) && !/^(\/\/|\/\*|\*)/.test(line.trim()))
           .map(({ line, index }) => `${relative(ROOT, file)}:${index + 1}: ${line.trim()}`),
       );
     expect(offenders).toEqual([]);

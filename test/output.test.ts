@@ -32,7 +32,7 @@ describe("wxconf output", () => {
     expect(emulator.calls().writes).toBe(4);
 
     const lines = await runCli(["output", "--format", "env"], { cwd: dir, env });
-    expect(lines.stdout).toBe(`WXCONF_TEMPLATE_ORDER_SHIPPED=${String(templateId)}\nWXCONF_TAG_VIP=121\n`);
+    expect(lines.stdout).toBe(`WXCONF_TAG_VIP=121\nWXCONF_TEMPLATE_ORDER_SHIPPED=${String(templateId)}\n`);
     expect(lines.stderr).toContain("Not in the env format (names must be ASCII letters, digits and _): 测试人员; use --format json");
   });
 

@@ -1,5 +1,6 @@
 // The checks apply makes before its first write. Each refusal means nothing was written (exit 3).
 import { canonicalJson, isJsonObject, type JsonObject } from "../json.js";
+import { planContractProblems } from "../plan/contract.js";
 import type { Plan } from "../plan/model.js";
 import type { ReadClient } from "../wechat/client.js";
 import { WeChatError } from "../wechat/errors.js";
@@ -25,6 +26,8 @@ export function checkSavedPlan(saved: unknown, current: Plan, source: string): v
   if (saved.format_version !== current.format_version || tool !== current.tool.version) {
     throw new ApplyRefused(`${source} was made by wxconf ${String(tool)} (plan format ${String(saved.format_version)}); this is wxconf ${current.tool.version}: make the plan again`);
   }
+  const broken = planContractProblems(saved);
+  if (broken.length > 0) throw new ApplyRefused(`${source} is not a plan as 'wxconf plan --out' writes it (schemas/plan.schema.json)`, broken.slice(0, 10));
   const account = isJsonObject(saved.account) ? saved.account.app_id : undefined;
   if (account !== current.account.app_id) throw new ApplyRefused(`${source} is for account ${String(account)}, but the file is for ${current.account.app_id}`);
   if (saved.checksum === current.checksum && canonicalJson(saved.steps) === canonicalJson(current.steps)) return;

@@ -1,29 +1,11 @@
-import { readAccount } from "../export/snapshot.js";
-import { matchTemplates } from "../resources/templates/index.js";
-import { isSystemTag } from "../wechat/rules.js";
-import type { MenuButton } from "../wechat/types.js";
+import { KINDS } from "../resources/index.js";
+import { ReadSession } from "../resources/kind.js";
 import { openForReading, type AccountOptions } from "./account.js";
 import type { Console } from "./console.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 
 export interface OutputOptions extends AccountOptions {
   format: "json" | "env";
-}
-
-export interface Outputs {
-  /** Binding name -> template_id. */
-  templates: Record<string, string>;
-  /** Tag name -> id. */
-  tags: Record<string, number>;
-  /** Click (and other event) keys of the live menus -> the button's name. */
-  menu_keys: Record<string, string>;
-}
-
-function keysOf(buttons: readonly MenuButton[], into: Record<string, string>): void {
-  for (const button of buttons) {
-    if (button.key !== undefined) into[button.key] = button.name;
-    if (button.sub_button) keysOf(button.sub_button, into);
-  }
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -37,23 +19,17 @@ const ENV_SAFE_VALUE = /^[A-Za-z0-9_.:@%+=\/-]*$/;
 export async function runOutput(options: OutputOptions, out: Console): Promise<ExitCode> {
   const { config, client } = openForReading(options, out);
   try {
-    const snapshot = await readAccount(client.read, config.desired.app_id, { withMembers: false, withSelfMenu: false, withIndustry: false });
-    const bindings = config.desired.templates ?? [];
-    const { bound } = matchTemplates(bindings, snapshot.templates ?? []);
-    const missing = bindings.filter((binding) => !bound.has(binding.name)).map((binding) => binding.name);
-    if (missing.length > 0) throw new Error(`no template on the account matches binding(s) ${missing.join(", ")}: run 'wxconf apply' first`);
-
-    const liveTags = (snapshot.tags ?? []).filter((tag) => !isSystemTag(tag.id));
-    const wanted = config.desired.tags?.map((tag) => tag.name);
-    const absent = (wanted ?? []).filter((name) => !liveTags.some((tag) => tag.name === name));
-    if (absent.length > 0) throw new Error(`tag(s) ${absent.join(", ")} are not on the account: run 'wxconf apply' first`);
-
-    const outputs: Outputs = {
-      templates: Object.fromEntries([...bound].map(([name, template]) => [name, template.template_id])),
-      tags: Object.fromEntries(liveTags.filter((tag) => !wanted || wanted.includes(tag.name)).map((tag) => [tag.name, tag.id])),
-      menu_keys: {},
-    };
-    for (const menu of [snapshot.menu.default, ...snapshot.menu.conditional]) if (menu) keysOf(menu.button, outputs.menu_keys);
+    // Every kind with outputs reads what it needs through one session (each API once), in parallel.
+    const session = new ReadSession(client.read);
+    const settled = await Promise.allSettled(KINDS.map((kind) => kind.outputs?.(config.desired, session) ?? Promise.resolve([])));
+    const failures = settled.flatMap((result) => (result.status === "rejected" ? [result.reason as unknown] : []));
+    // A WeChat or network error keeps its errcode and hint; "not applied yet" reasons are said all at once.
+    const fault = failures.find((failure) => !(failure instanceof Error) || failure.constructor !== Error);
+    if (fault !== undefined) throw fault;
+    if (failures.length > 0) throw new Error(failures.map((failure) => (failure as Error).message).join("; "));
+    const sections = settled.flatMap((result) => (result.status === "fulfilled" ? result.value : []));
+    const outputs: Record<string, Record<string, string | number>> = {};
+    for (const section of sections) outputs[section.name] = { ...outputs[section.name], ...section.values };
 
     if (options.format === "json") {
       out.info(JSON.stringify(outputs, null, 2));
@@ -67,8 +43,10 @@ export async function runOutput(options: OutputOptions, out: Console): Promise<E
       else if (!ENV_SAFE_VALUE.test(String(value))) unsafe.push(name);
       else lines.push(`${prefix}${name.toUpperCase()}=${value}`);
     };
-    for (const [name, id] of Object.entries(outputs.templates)) add("WXCONF_TEMPLATE_", name, id);
-    for (const [name, id] of Object.entries(outputs.tags)) add("WXCONF_TAG_", name, id);
+    for (const section of sections) {
+      if (section.envPrefix === undefined) continue;
+      for (const [name, value] of Object.entries(section.values)) add(section.envPrefix, name, value);
+    }
     if (unsafe.length > 0) {
       // Nothing is printed: a partial env file would hide the problem.
       out.error(

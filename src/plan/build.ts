@@ -9,6 +9,7 @@ import type { ReadClient } from "../wechat/client.js";
 import { ENDPOINTS } from "../wechat/endpoints.js";
 import { VERSION } from "../version.js";
 import { PLAN_FORMAT_VERSION, summarize, type Fingerprint, type Plan, type Step } from "./model.js";
+import { verifyPlanContract } from "./contract.js";
 import { orderSteps } from "./order.js";
 
 /** Reads what the file's sections need, every kind at once (the session makes each call once). */
@@ -78,7 +79,7 @@ export function computePlan(configFile: string, desired: DesiredState, live: Liv
 
   const steps = orderSteps(drafts).map(({ draft, kind }, index) => toStep(draft, kind, index + 1));
   const fingerprint = planFingerprint(desired, live, kinds, changes);
-  return {
+  const plan: Plan = {
     format_version: PLAN_FORMAT_VERSION,
     tool: { name: "wxconf", version: VERSION },
     account: { app_id: desired.app_id },
@@ -93,6 +94,8 @@ export function computePlan(configFile: string, desired: DesiredState, live: Liv
     safety,
     warnings,
   };
+  verifyPlanContract(plan);
+  return plan;
 }
 
 export async function makePlan(configFile: string, desired: DesiredState, reader: ReadClient): Promise<{ plan: Plan; live: LiveState }> {

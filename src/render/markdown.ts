@@ -14,11 +14,10 @@ export interface MarkdownOptions {
   maxLength?: number;
 }
 
-/** A compact picture of each menu the plan creates or changes, as followers will see it. */
+/** A compact picture of each menu the plan creates or changes (a change whose result has buttons), as followers will see it. */
 function menuPreviews(plan: Plan): string[] {
   const blocks: string[] = [];
   for (const change of plan.changes) {
-    if (change.kind !== "menu" && change.kind !== "conditional_menu") continue;
     const after = change.after;
     if (!after || typeof after !== "object" || Array.isArray(after) || !Array.isArray(after.button)) continue;
     blocks.push("", `${change.address}, as followers will see it:`, "```text", textPreview(cleanButtons(after.button)), "```");

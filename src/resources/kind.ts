@@ -19,13 +19,14 @@
 //   already on the account (for a create: with the answer a create would have given, such as the new id).
 // - `fingerprint(live, deleted)`: the live facts its plan depends on, by address, for the checksum: every
 //   fact that changes what apply would do, and nothing volatile.
-// What a kind may do: export helpers for the kinds after it (a tag's id placeholder, the group of steps
+// What a kind may do: `pictures(desired)`, the menus of its section as followers see them (`wxconf
+// preview`); `outputs(desired, session)`, the ids application code needs (`wxconf output`); export helpers for the kinds after it (a tag's id placeholder, the group of steps
 // that use a tag), and read what earlier kinds read (LiveState is shared).
 import type { RuleProblem } from "../config/issues.js";
 import type { Json, JsonObject } from "../json.js";
 import type { ReadClient } from "../wechat/client.js";
 import type { Placeholder, WriteRequest } from "../wechat/requests.js";
-import type { ApiIndustry, ApiTag, ApiTemplate, MenuState } from "../wechat/types.js";
+import type { ApiIndustry, ApiTag, ApiTemplate, MenuButton, MenuState } from "../wechat/types.js";
 
 /**
  * The desired state, one field per kind's section (`tags`, `menu`...), each added by its kind's section.ts
@@ -235,6 +236,23 @@ export interface ResourceModule<K extends string = string> {
   diff(desired: DesiredState, live: LiveState, facts: PlanFacts): KindPlan;
   confirm(step: StepCall, body: JsonObject, change: Change | undefined, read: ReadClient): Promise<Confirmation>;
   fingerprint(live: LiveState, deleted: ReadonlySet<string>): Record<string, Json>;
+  pictures?(desired: DesiredState): MenuPicture[];
+  outputs?(desired: DesiredState, session: ReadSession): Promise<OutputSection[]>;
+}
+
+/** A named set of ids for application code (`wxconf output`): `tags: { VIP: 101 }`; `env` names its env lines. */
+export interface OutputSection {
+  name: string;
+  values: Record<string, string | number>;
+  /** The prefix of its lines in `--format env` (WXCONF_TAG_); absent: JSON only. */
+  envPrefix?: string;
+}
+
+/** A menu of the file, for `wxconf preview`. */
+export interface MenuPicture {
+  address: string;
+  subtitle: string;
+  buttons: MenuButton[];
 }
 
 /** Keeps a kind's name as a literal type, so that the registry can derive ResourceKind from its list. */

@@ -19,7 +19,7 @@ export function configOf(sections: string): LoadedConfig {
 
 /** The environment that points the CLI at the emulator, with retries shortened. */
 export function cliEnv(emulator: Emulator, extra: Record<string, string> = {}): Record<string, string> {
-  return { WXCONF_API_BASE: emulator.url, WXCONF_APP_SECRET: emulator.appSecret, WXCONF_RETRY_BASE_MS: "1", ...extra };
+  return { WXCONF_API_BASE: emulator.url, WXCONF_APP_SECRET: emulator.appSecret, WXCONF_RETRY_BASE_MS: "1", WXCONF_VERIFY_PLANS: "1", ...extra };
 }
 
 export class Accounts {

@@ -2,6 +2,7 @@ import { canonicalJson, type JsonObject } from "../../json.js";
 import { buttonsToJson, cleanButtons, matchruleToJson, normalizeMatchrule } from "../../wechat/normalize.js";
 import { WeChatError } from "../../wechat/errors.js";
 import { isPlaceholder, requests, type Placeholder } from "../../wechat/requests.js";
+import { CLIENT_PLATFORM_TYPES } from "../../wechat/rules.js";
 import type { LiveConditionalMenu, Matchrule, MenuButton } from "../../wechat/types.js";
 import { addressOf, APPLIED, defineKind, emptyKindPlan, NOT_APPLIED, type Change, type Detail, type KindPlan, type LiveState, type PlanFacts, type StepDraft, type DesiredState } from "../kind.js";
 import { buttonLines, diffButtons, sameButtons } from "../menu/buttons.js";
@@ -196,6 +197,16 @@ export const conditionalMenusKind = defineKind({
       plan.warnings.push("between the deletes and the adds of conditional menus (a few seconds), some followers may see the default menu or a lower-precedence one");
     }
     return plan;
+  },
+
+  pictures(desired) {
+    return (desired.conditional_menus ?? []).map((menu, index) => {
+      const rule = [
+        menu.matchrule.tag !== undefined ? `tag ${menu.matchrule.tag}` : menu.matchrule.tag_id !== undefined ? `tag id ${menu.matchrule.tag_id}` : "",
+        menu.matchrule.client_platform_type !== undefined ? CLIENT_PLATFORM_TYPES[menu.matchrule.client_platform_type as keyof typeof CLIENT_PLATFORM_TYPES] : "",
+      ].filter(Boolean);
+      return { address: addressOf("conditional_menu", menu.name), subtitle: `precedence ${index + 1}, for ${rule.join(", ")}`, buttons: cleanButtons(menu.button) };
+    });
   },
 
   fingerprint(live) {

@@ -17,6 +17,15 @@ export function describeButton(button: MenuButton): string {
   return [`type ${button.type ?? "(none)"}`, ...fields].join(", ");
 }
 
+/** Click (and other event) keys of buttons -> the button's name: what the message server must answer. */
+export function keysOf(buttons: readonly MenuButton[], into: Record<string, string> = {}): Record<string, string> {
+  for (const button of buttons) {
+    if (button.key !== undefined) into[button.key] = button.name;
+    if (button.sub_button) keysOf(button.sub_button, into);
+  }
+  return into;
+}
+
 /** Every button as a detail line ("服务 > 官网: type view, url …"), sub buttons under their parent. */
 export function buttonLines(buttons: readonly MenuButton[], action: "create" | "delete", parent: readonly string[] = []): Detail[] {
   return buttons.flatMap((button) => {

@@ -2,7 +2,7 @@ import { buttonsToJson, cleanButtons } from "../../wechat/normalize.js";
 import { requests } from "../../wechat/requests.js";
 import type { Json, JsonObject } from "../../json.js";
 import type { MenuButton } from "../../wechat/types.js";
-import { buttonLines, diffButtons, sameButtons } from "./buttons.js";
+import { buttonLines, diffButtons, keysOf, sameButtons } from "./buttons.js";
 import { consoleMenuButtons } from "./console-menu.js";
 import { APPLIED, defineKind, emptyKindPlan, NOT_APPLIED, type Change, type KindPlan, type LiveState, type PlanFacts, type DesiredState } from "../kind.js";
 import { deletedMenuChange } from "./conditional.js";
@@ -89,6 +89,18 @@ export const menuKind = defineKind({
     });
     plan.steps.push({ id: DEFAULT_MENU_STEP, address, description: `${current ? "replace" : "create"} the default menu`, request: requests.createMenu(wanted) });
     return plan;
+  },
+
+  // The keys of every live menu, conditional ones included: menu/get returns them together.
+  async outputs(_desired, session) {
+    const menu = await session.menu();
+    const keys: Record<string, string> = {};
+    for (const live of [menu.default, ...menu.conditional]) if (live) keysOf(live.button, keys);
+    return [{ name: "menu_keys", values: keys }];
+  },
+
+  pictures(desired) {
+    return desired.menu ? [{ address: DEFAULT_MENU_ADDRESS, subtitle: "the default menu", buttons: cleanButtons(desired.menu.button) }] : [];
   },
 
   fingerprint(live) {

@@ -252,6 +252,14 @@ export const tagsKind = defineKind({
     return plan;
   },
 
+  async outputs(desired, session) {
+    const liveTags = (await session.tags()).filter((tag) => !isSystemTag(tag.id));
+    const wanted = desired.tags?.map((tag) => tag.name);
+    const absent = (wanted ?? []).filter((name) => !liveTags.some((tag) => tag.name === name));
+    if (absent.length > 0) throw new Error(`tag(s) ${absent.join(", ")} are not on the account: run 'wxconf apply' first`);
+    return [{ name: "tags", envPrefix: "WXCONF_TAG_", values: Object.fromEntries(liveTags.filter((tag) => !wanted || wanted.includes(tag.name)).map((tag) => [tag.name, tag.id])) }];
+  },
+
   fingerprint(live, deleted) {
     return Object.fromEntries(
       (live.tags ?? []).map((tag) => {

@@ -152,6 +152,14 @@ export const templatesKind = defineKind({
     return plan;
   },
 
+  async outputs(desired, session) {
+    const bindings = desired.templates ?? [];
+    const { bound } = matchTemplates(bindings, await session.templates());
+    const missing = bindings.filter((binding) => !bound.has(binding.name)).map((binding) => binding.name);
+    if (missing.length > 0) throw new Error(`no template on the account matches binding(s) ${missing.join(", ")}: run 'wxconf apply' first`);
+    return [{ name: "templates", envPrefix: "WXCONF_TEMPLATE_", values: Object.fromEntries([...bound].map(([name, template]) => [name, template.template_id])) }];
+  },
+
   fingerprint(live) {
     return Object.fromEntries((live.templates ?? []).map((template) => [addressOf("template", template.template_id), { ...template }]));
   },
