@@ -37,7 +37,7 @@ export async function runImport(options: ImportOptions, out: Console): Promise<E
   try {
     out.error(`Reading account ${credentials.app_id}…`);
     const started = Date.now();
-    const snapshot = await readAccount(client.read, credentials.app_id, { withMembers: options.withMembers === true, withSelfMenu: true, withIndustry: true });
+    const snapshot = await readAccount(client.read, credentials.app_id, { withMembers: options.withMembers === true });
     out.error(`Read the account in ${elapsed(started)} with ${client.stats().requests} API call(s).`);
     const target = resolve(options.out ?? "wxconf.yaml");
     const schemaPath = relative(dirname(target), fileURLToPath(SCHEMA_URL)).split("\\").join("/");

@@ -20,8 +20,12 @@
 // - `fingerprint(live, deleted)`: the live facts its plan depends on, by address, for the checksum: every
 //   fact that changes what apply would do, and nothing volatile.
 // What a kind may do: `pictures(desired)`, the menus of its section as followers see them (`wxconf
-// preview`); `outputs(desired, session)`, the ids application code needs (`wxconf output`); export helpers for the kinds after it (a tag's id placeholder, the group of steps
+// preview`); `outputs(desired, session)`, the ids application code needs (`wxconf output`);
+// `importRead(session, options)` and `toFile(live, context)`, its section of `wxconf import` (what the live
+// account reads as in a file: `plan` on it shows no changes); `prunable`, whether `prune.<section>` applies;
+// export helpers for the kinds after it (a tag's id placeholder, the group of steps
 // that use a tag), and read what earlier kinds read (LiveState is shared).
+import type { Document } from "yaml";
 import type { RuleProblem } from "../config/issues.js";
 import type { Json, JsonObject } from "../json.js";
 import type { ReadClient } from "../wechat/client.js";
@@ -238,6 +242,9 @@ export interface ResourceModule<K extends string = string> {
   fingerprint(live: LiveState, deleted: ReadonlySet<string>): Record<string, Json>;
   pictures?(desired: DesiredState): MenuPicture[];
   outputs?(desired: DesiredState, session: ReadSession): Promise<OutputSection[]>;
+  importRead?(session: ReadSession, options: { withMembers: boolean }): Promise<LiveState>;
+  toFile?(live: LiveState, context: ImportContext): SectionImport;
+  prunable?: true;
 }
 
 /** A named set of ids for application code (`wxconf output`): `tags: { VIP: 101 }`; `env` names its env lines. */
@@ -246,6 +253,32 @@ export interface OutputSection {
   values: Record<string, string | number>;
   /** The prefix of its lines in `--format env` (WXCONF_TAG_); absent: JSON only. */
   envPrefix?: string;
+}
+
+/** What `wxconf import` asks of a kind. */
+export interface ImportContext {
+  withMembers: boolean;
+  /** The sections the kinds before this one wrote (conditional menus need the default menu's). */
+  exported: Readonly<Record<string, unknown>>;
+}
+
+/** A console-menu button the API cannot create: import writes it as a comment, and exits 1 unless --lenient. */
+export interface DroppedButton {
+  path: string;
+  type: string;
+  /** What the button did, for the comment that replaces it. */
+  summary: string;
+  /** A type the API can create, but the console left out fields it needs (a mini-program button's url). */
+  missing?: string[];
+}
+
+export interface SectionImport {
+  /** The section's value; undefined leaves the section out (not managed). */
+  value?: unknown;
+  /** Comments and flow style, once the document exists. */
+  decorate?(doc: Document): void;
+  notices: string[];
+  dropped?: DroppedButton[];
 }
 
 /** A menu of the file, for `wxconf preview`. */

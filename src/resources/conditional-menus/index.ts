@@ -2,7 +2,9 @@ import { canonicalJson, type JsonObject } from "../../json.js";
 import { buttonsToJson, cleanButtons, matchruleToJson, normalizeMatchrule } from "../../wechat/normalize.js";
 import { WeChatError } from "../../wechat/errors.js";
 import { isPlaceholder, requests, type Placeholder } from "../../wechat/requests.js";
-import { CLIENT_PLATFORM_TYPES } from "../../wechat/rules.js";
+import { CLIENT_PLATFORM_TYPES, REMOVED_MATCHRULE_FIELDS } from "../../wechat/rules.js";
+import type { YAMLMap } from "yaml";
+import { flowButtons, identifier, keyOf, mapAt, seqAt, unique } from "../yaml-doc.js";
 import type { LiveConditionalMenu, Matchrule, MenuButton } from "../../wechat/types.js";
 import { addressOf, APPLIED, defineKind, emptyKindPlan, NOT_APPLIED, type Change, type Detail, type KindPlan, type LiveState, type PlanFacts, type StepDraft, type DesiredState } from "../kind.js";
 import { buttonLines, diffButtons, sameButtons } from "../menu/buttons.js";
@@ -11,6 +13,13 @@ import { DEFAULT_MENU_STEP } from "../menu/index.js";
 import { tagCreateStep, tagUsers } from "../tags/index.js";
 
 const DELETES = "conditional_menu:delete";
+
+/** An imported menu's name from its rule: `vip_ios`. */
+function ruleName(menu: LiveConditionalMenu, tagNames: ReadonlyMap<number, string>): string {
+  const tag = menu.matchrule.tag_id === undefined ? undefined : (tagNames.get(Number(menu.matchrule.tag_id)) ?? `tag_${menu.matchrule.tag_id}`);
+  const platform = menu.matchrule.client_platform_type === undefined ? undefined : CLIENT_PLATFORM_TYPES[menu.matchrule.client_platform_type as keyof typeof CLIENT_PLATFORM_TYPES];
+  return identifier([tag, platform?.toLowerCase()].filter(Boolean).join("_"), "menu");
+}
 import { append } from "../../append.js";
 import { checkConditionalMenus, conditionalMenusFromFile, type DesiredConditionalMenu } from "./section.js";
 
@@ -197,6 +206,57 @@ export const conditionalMenusKind = defineKind({
       plan.warnings.push("between the deletes and the adds of conditional menus (a few seconds), some followers may see the default menu or a lower-precedence one");
     }
     return plan;
+  },
+
+  async importRead(session) {
+    // Conditional menus need a verified account, as tags do: where tags cannot be read, neither are they.
+    const [menu, tags] = await Promise.all([session.menu(), session.tags()]);
+    return { menu, tags };
+  },
+
+  // Highest precedence (newest) first; rules WeChat removed, and rules a newer menu shadows, are left out.
+  toFile(live, { exported }) {
+    if (exported.menu === undefined || !live.menu || !live.tags) return { notices: [] };
+    const notices: string[] = [];
+    const tagNames = new Map(live.tags.map((tag) => [tag.id, tag.name]));
+    const names = new Set<string>();
+    const rules = new Set<string>();
+    const kept: Array<{ menu: LiveConditionalMenu; name: string; precedence: number }> = [];
+    [...live.menu.conditional].reverse().forEach((menu, index) => {
+      const removed = REMOVED_MATCHRULE_FIELDS.filter((field) => menu.matchrule[field] !== undefined);
+      if (removed.length > 0) {
+        notices.push(`conditional menu ${menu.menuid} matches on ${removed.join(", ")}, which WeChat removed (it matches nobody now): left out, so the next apply deletes it`);
+        return;
+      }
+      const rule = canonicalJson(menu.matchrule);
+      if (rules.has(rule)) {
+        notices.push(`conditional menu ${menu.menuid} has the same rule as a newer one, which always wins: left out, so the next apply deletes it`);
+        return;
+      }
+      rules.add(rule);
+      kept.push({ menu, name: unique(ruleName(menu, tagNames), names), precedence: index + 1 });
+    });
+    return {
+      value: kept.map(({ menu, name }) => {
+        const tagId = menu.matchrule.tag_id === undefined ? undefined : Number(menu.matchrule.tag_id);
+        const tag = tagId === undefined ? undefined : tagNames.get(tagId);
+        const matchrule = {
+          ...(tag !== undefined ? { tag } : tagId !== undefined ? { tag_id: tagId } : {}),
+          ...(menu.matchrule.client_platform_type !== undefined && { client_platform_type: Number(menu.matchrule.client_platform_type) }),
+        };
+        return { name, matchrule, button: menu.button };
+      }),
+      notices,
+      decorate(doc) {
+        const list = seqAt(doc, ["conditional_menus"]);
+        kept.forEach(({ menu, precedence }, index) => {
+          mapAt(doc, ["conditional_menus", index, "matchrule"]).flow = true;
+          flowButtons(seqAt(doc, ["conditional_menus", index, "button"]));
+          (list.items[index] as YAMLMap).commentBefore = ` precedence ${precedence}, menuid ${menu.menuid}`;
+        });
+        if (kept.length > 0) keyOf(doc, "conditional_menus").commentBefore = " List order is precedence: the first menu that matches a follower wins.";
+      },
+    };
   },
 
   pictures(desired) {

@@ -4,6 +4,7 @@ import { requests } from "../../wechat/requests.js";
 import { industryCodeOf, industryLabel } from "../../wechat/rules.js";
 import type { ApiTemplate, IndustryName } from "../../wechat/types.js";
 import { APPLIED, defineKind, emptyKindPlan, NOT_APPLIED, type Detail, type KindPlan, type LiveState, type PlanFacts, type DesiredState } from "../kind.js";
+import { mapAt, scalarAt } from "../yaml-doc.js";
 import { checkIndustry, industryFromFile } from "./section.js";
 
 /** The industry step's id: templates of the new industry are added after it. */
@@ -93,6 +94,29 @@ export const industryKind = defineKind({
       });
     }
     return plan;
+  },
+
+  async importRead(session) {
+    return { industry: await session.industry() };
+  },
+
+  toFile(live) {
+    const { primary, secondary } = live.industry ?? {};
+    const primaryCode = codeOf(primary);
+    const secondaryCode = codeOf(secondary);
+    if (primaryCode && secondaryCode) {
+      return {
+        value: { primary: primaryCode, secondary: secondaryCode },
+        notices: [],
+        decorate(doc) {
+          mapAt(doc, ["industry"]).flow = false;
+          scalarAt(doc, ["industry", "primary"]).comment = ` ${industryLabel(primaryCode)}`;
+          scalarAt(doc, ["industry", "secondary"]).comment = ` ${industryLabel(secondaryCode)}`;
+        },
+      };
+    }
+    if (!primary && !secondary) return { notices: [] };
+    return { notices: [`not imported: the industry (${[primary, secondary].map((name) => (name ? `${name.first_class} / ${name.second_class}` : "none")).join(", ")}) has no known code`] };
   },
 
   fingerprint(live) {

@@ -5,15 +5,8 @@ import { cleanButtons } from "../../wechat/normalize.js";
 import type { MenuButton } from "../../wechat/types.js";
 import { isKnownButtonType } from "../../wechat/normalize.js";
 import { missingButtonFields } from "../../wechat/rules.js";
+import type { DroppedButton } from "../kind.js";
 
-export interface DroppedButton {
-  path: string;
-  type: string;
-  /** What the button did, for the comment that replaces it. */
-  summary: string;
-  /** A type the API can create, but the console left out fields it needs (a mini-program button's url). */
-  missing?: string[];
-}
 
 function summarize(button: Record<string, Json>): string {
   if (typeof button.value === "string") return button.value.length > 60 ? `${button.value.slice(0, 57)}…` : button.value;

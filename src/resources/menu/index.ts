@@ -4,8 +4,10 @@ import type { Json, JsonObject } from "../../json.js";
 import type { MenuButton } from "../../wechat/types.js";
 import { buttonLines, diffButtons, keysOf, sameButtons } from "./buttons.js";
 import { consoleMenuButtons } from "./console-menu.js";
-import { APPLIED, defineKind, emptyKindPlan, NOT_APPLIED, type Change, type KindPlan, type LiveState, type PlanFacts, type DesiredState } from "../kind.js";
+import { APPLIED, defineKind, emptyKindPlan, NOT_APPLIED, type DroppedButton, type Change, type KindPlan, type LiveState, type PlanFacts, type DesiredState } from "../kind.js";
 import { deletedMenuChange } from "./conditional.js";
+import { MENU_LIMITS } from "../../wechat/rules.js";
+import { flowButtons, mapAt, seqAt } from "../yaml-doc.js";
 import { checkMenu, menuFromFile } from "./section.js";
 
 const DEFAULT_MENU_ADDRESS = "menu.default";
@@ -89,6 +91,48 @@ export const menuKind = defineKind({
     });
     plan.steps.push({ id: DEFAULT_MENU_STEP, address, description: `${current ? "replace" : "create"} the default menu`, request: requests.createMenu(wanted) });
     return plan;
+  },
+
+  async importRead(session) {
+    const menu = await session.menu();
+    return menu.default === null ? { menu, consoleMenu: await session.selfMenu() } : { menu };
+  },
+
+  // The default menu, else a menu published in the MP console, converted where the API can make it.
+  toFile(live) {
+    const notices: string[] = [];
+    let dropped: DroppedButton[] = [];
+    let buttons: MenuButton[] | undefined = live.menu?.default?.button;
+    if (!buttons && live.consoleMenu) {
+      const converted = consoleMenuButtons(live.consoleMenu);
+      dropped = converted.dropped;
+      if (converted.buttons.length >= MENU_LIMITS.minTopButtons) buttons = converted.buttons;
+      if (converted.buttons.length > 0 || dropped.length > 0) {
+        notices.push("the menu was made in the MP console: menu/get does not show it, so the first apply creates it with the API (it looks the same to followers)");
+      }
+      for (const button of dropped) {
+        notices.push(
+          button.missing
+            ? `menu button '${button.path}' (type ${button.type}) has no ${button.missing.join(", ")}, which the API needs: left as a comment; add it (for a mini program, the web page older WeChat versions open) to manage the button`
+            : `menu button '${button.path}' has type ${button.type}, which the API cannot create: left as a comment (use a click button and answer it from your server, or a view/article_id button)`,
+        );
+      }
+    }
+    if (!buttons) return { notices: [...notices, "the account has no menu: 'menu' is left out (not managed) until you add one"], dropped };
+    return {
+      value: { button: buttons },
+      notices,
+      dropped,
+      decorate(doc) {
+        flowButtons(seqAt(doc, ["menu", "button"]));
+        if (dropped.length > 0) {
+          mapAt(doc, ["menu"]).commentBefore = [
+            " Buttons of the console menu the API cannot create:",
+            ...dropped.map((button) => `   ${button.path} (type ${button.type}${button.missing ? `, no ${button.missing.join(", ")}` : ""}: ${button.summary})`),
+          ].join("\n");
+        }
+      },
+    };
   },
 
   // The keys of every live menu, conditional ones included: menu/get returns them together.

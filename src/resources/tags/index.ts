@@ -20,6 +20,8 @@ import {
   type DesiredState,
 } from "../kind.js";
 import { append } from "../../append.js";
+import type { YAMLMap } from "yaml";
+import { seqAt } from "../yaml-doc.js";
 import { checkTags, tagsFromFile, type DesiredTag } from "./section.js";
 
 export interface TagMatch {
@@ -250,6 +252,33 @@ export const tagsKind = defineKind({
       plan.problems.push(`the account would have ${userTagsAfter} tags (the file's ${matches.length} and ${unmatched.length} not managed); WeChat allows ${TAG_LIMITS.maxTags}: set prune.tags or delete some`);
     }
     return plan;
+  },
+
+  prunable: true,
+
+  async importRead(session, { withMembers }) {
+    const tags = await session.tags();
+    if (!withMembers) return { tags };
+    const userTags = tags.filter((tag) => !isSystemTag(tag.id));
+    const lists = await Promise.all(userTags.map((tag) => session.members(tag)));
+    return { tags, members: Object.fromEntries(userTags.map((tag, index) => [String(tag.id), lists[index] ?? []])) };
+  },
+
+  toFile(live, { withMembers }) {
+    if (!live.tags) return { notices: [] };
+    const tags = live.tags.filter((tag) => !isSystemTag(tag.id));
+    return {
+      value: tags.map((tag) => ({ name: tag.name, ...(withMembers && { members: live.members?.[String(tag.id)] ?? [] }) })),
+      notices: [],
+      decorate(doc) {
+        const list = seqAt(doc, ["tags"]);
+        tags.forEach((tag, index) => {
+          const item = list.items[index] as YAMLMap;
+          if (!withMembers) item.flow = true;
+          item.comment = ` id ${tag.id}, ${tag.count} follower(s)`;
+        });
+      },
+    };
   },
 
   async outputs(desired, session) {

@@ -7,6 +7,7 @@ import { addressOf, APPLIED, defineKind, emptyKindPlan, massDelete, NOT_APPLIED,
 /** Deletes that must run before the adds (only when the 25-template cap requires it). */
 const DELETES_FIRST = "template:delete-first";
 import { append } from "../../append.js";
+import { identifier, mapAt, seqAt, unique } from "../yaml-doc.js";
 import { checkTemplates, templatesFromFile, type TemplateBinding } from "./section.js";
 
 const PLACEHOLDER = /\{\s*\{\s*([A-Za-z0-9_]+)\.DATA\s*\}\s*\}/;
@@ -150,6 +151,43 @@ export const templatesKind = defineKind({
     append(plan.steps, [...adds, ...deletes]);
     append(plan.safety, massDelete("template", "templates", deletes.length + deletedByIndustry.length, (live.templates ?? []).length));
     return plan;
+  },
+
+  prunable: true,
+
+  async importRead(session) {
+    return { templates: await session.templates() };
+  },
+
+  toFile(live) {
+    if (!live.templates) return { notices: [] };
+    const notices: string[] = [];
+    const bindings: Record<string, { title: string; keywords: string[] }> = {};
+    const names = new Set<string>();
+    const seen = new Map<string, string>();
+    const described: Array<[string, string]> = [];
+    for (const template of live.templates) {
+      const keywords = templateKeywords(template.content);
+      const twin = seen.get(identity(template.title, keywords));
+      if (twin) {
+        notices.push(`template ${template.template_id} has the same title and keywords as binding '${twin}': it is left out, and the next apply deletes it as a duplicate`);
+        continue;
+      }
+      const name = unique(identifier(template.title, "template"), names);
+      seen.set(identity(template.title, keywords), name);
+      bindings[name] = { title: template.title, keywords };
+      described.push([name, template.template_id]);
+    }
+    return {
+      value: bindings,
+      notices,
+      decorate(doc) {
+        for (const [name, id] of described) {
+          mapAt(doc, ["templates", name]).commentBefore = ` template_id ${id}; add template_id_short (the library number) to re-add it if deleted`;
+          seqAt(doc, ["templates", name, "keywords"]).flow = true;
+        }
+      },
+    };
   },
 
   async outputs(desired, session) {
