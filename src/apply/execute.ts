@@ -90,7 +90,7 @@ async function sendConfirmingLostAnswers(
   let recovered: StepOutcome["recovered"];
   for (let send = 1; ; send++) {
     try {
-      const answer = await write.send({ endpoint: step.endpoint, ...(step.body !== undefined && { body }) });
+      const answer = await write.send({ endpoint: step.endpoint, ...(step.query && { query: step.query }), ...(step.body !== undefined && { body }) });
       return recovered ? { answer, recovered } : { answer };
     } catch (error) {
       if (!(error instanceof WriteOutcomeUnknownError) || send >= MAX_SENDS) throw error;

@@ -2,6 +2,7 @@
 import { KINDS } from "../resources/index.js";
 import { ReadSession, type LiveState } from "../resources/kind.js";
 import type { ReadClient } from "../wechat/client.js";
+import { UNREADABLE_ERRCODES } from "../wechat/errcodes.js";
 import { WeChatError } from "../wechat/errors.js";
 
 export interface AccountSnapshot {
@@ -11,7 +12,6 @@ export interface AccountSnapshot {
   unreadable: Array<{ section: string; note: string }>;
 }
 
-const NOT_ALLOWED = [48001, 48004, 65306];
 
 export async function readAccount(read: ReadClient, appId: string, options: { withMembers: boolean }): Promise<AccountSnapshot> {
   const session = new ReadSession(read);
@@ -22,7 +22,7 @@ export async function readAccount(read: ReadClient, appId: string, options: { wi
       try {
         return await kind.importRead(session, options);
       } catch (error) {
-        if (!(error instanceof WeChatError && NOT_ALLOWED.includes(error.errcode))) throw error;
+        if (!(error instanceof WeChatError && UNREADABLE_ERRCODES.includes(error.errcode))) throw error;
         unreadable.push({ section: kind.section, note: `${kind.section}: WeChat answered ${error.errcode} (${error.meaning ?? error.errmsg})` });
         return {};
       }

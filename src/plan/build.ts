@@ -49,6 +49,7 @@ function toStep(draft: StepDraft, kind: string, index: number): Step {
     endpoint: draft.request.endpoint,
     method: endpoint.method,
     path: endpoint.path,
+    ...(draft.request.query !== undefined && { query: draft.request.query }),
     ...(draft.request.body !== undefined && { body: draft.request.body }),
     ...(draft.produces && { produces: draft.produces }),
   };

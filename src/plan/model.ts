@@ -27,6 +27,8 @@ export interface Step {
   endpoint: EndpointName;
   method: "GET" | "POST";
   path: string;
+  /** Query parameters besides access_token. */
+  query?: Record<string, string>;
   body?: JsonObject;
   /** A value this call returns that later steps use: `{ ref: "tag.VIP.id", from: "tag.id" }`. */
   produces?: { ref: string; from: string };

@@ -136,13 +136,13 @@ class Caller {
     private readonly taggingPauseMs: number,
   ) {}
 
-  async call(endpoint: Endpoint, body?: JsonObject, tolerate: readonly number[] = []): Promise<JsonObject> {
+  async call(endpoint: Endpoint, body?: JsonObject, tolerate: readonly number[] = [], query?: Readonly<Record<string, string>>): Promise<JsonObject> {
     if (endpoint.write && !this.allowWrites) throw new Error(`${endpoint.path} changes the account, and this client is read-only`);
     let token = await this.tokens.token();
     let tokenRefreshed = false;
     let taggingRetried = false;
     for (;;) {
-      const answer = await this.transport.send(endpoint, { token, ...(body && { body }) });
+      const answer = await this.transport.send(endpoint, { token, ...(query && { query }), ...(body && { body }) });
       const errcode = Number(answer.errcode ?? 0);
       if (errcode === 0 || tolerate.includes(errcode)) return answer;
       const retry = errcodeInfo(errcode)?.retry;
@@ -220,7 +220,7 @@ function readClient(caller: Caller): ReadClient {
 }
 
 function writeClient(caller: Caller): WriteClient {
-  const send = (request: WriteRequest) => caller.call(ENDPOINTS[request.endpoint], request.body);
+  const send = (request: WriteRequest) => caller.call(ENDPOINTS[request.endpoint], request.body, [], request.query);
   const done = async (request: WriteRequest) => {
     await send(request);
   };

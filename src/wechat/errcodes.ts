@@ -117,3 +117,6 @@ function ipWhitelistHint(errmsg: string): string {
   const which = ip ? `add ${ip}` : "add the IP address this machine uses to reach WeChat";
   return `${which} to the IP whitelist (MP console: 设置与开发 > 基本配置 > IP白名单), or route wxconf through a whitelisted egress with HTTPS_PROXY`;
 }
+
+/** Errcodes that mean "this account may not read that" (unverified, not authorised): the data is absent, not broken. */
+export const UNREADABLE_ERRCODES: readonly number[] = [48001, 48004, 65306];

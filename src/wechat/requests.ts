@@ -17,6 +17,8 @@ export function isPlaceholder(value: unknown): value is Placeholder {
 
 export interface WriteRequest {
   endpoint: EndpointName;
+  /** Query parameters besides access_token (`kfaccount/del?kf_account=`). */
+  query?: Record<string, string>;
   body?: JsonObject;
 }
 

@@ -64,7 +64,7 @@ export class Transport {
 
   constructor(private readonly options: TransportOptions) {}
 
-  async send(endpoint: Endpoint, request: { token?: string; body?: JsonObject } = {}): Promise<JsonObject> {
+  async send(endpoint: Endpoint, request: { token?: string; query?: Readonly<Record<string, string>>; body?: JsonObject } = {}): Promise<JsonObject> {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       let wait: Wait;
@@ -115,8 +115,9 @@ export class Transport {
     await new Promise((resolve) => setTimeout(resolve, delayMs));
   }
 
-  private async exchange(endpoint: Endpoint, request: { token?: string; body?: JsonObject }, attempt: number): Promise<JsonObject> {
+  private async exchange(endpoint: Endpoint, request: { token?: string; query?: Readonly<Record<string, string>>; body?: JsonObject }, attempt: number): Promise<JsonObject> {
     const url = new URL(endpoint.path, this.options.apiBase);
+    for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
     if (request.token !== undefined) url.searchParams.set("access_token", request.token);
     // JSON.stringify keeps non-ASCII characters as they are: WeChat rejects \uXXXX escapes (40033).
     const payload = request.body === undefined ? undefined : JSON.stringify(request.body);

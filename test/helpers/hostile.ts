@@ -10,6 +10,8 @@ export interface HostileServer {
   host: string;
   /** The paths requested, in order. */
   requests: string[];
+  /** The full URLs requested (path and query), in order. */
+  urls: string[];
   close(): Promise<void>;
 }
 
@@ -30,10 +32,12 @@ export const WECHAT_DEFAULTS: Record<string, Route> = {
 
 export async function startHostile(routes: Record<string, Route>): Promise<HostileServer> {
   const requests: string[] = [];
+  const urls: string[] = [];
   const sockets = new Set<import("node:net").Socket>();
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? "/", "http://x").pathname;
     requests.push(path);
+    urls.push(request.url ?? "");
     request.resume();
     const route = routes[path];
     if (route) route(request, response);
@@ -52,6 +56,7 @@ export async function startHostile(routes: Record<string, Route>): Promise<Hosti
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     requests,
+    urls,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

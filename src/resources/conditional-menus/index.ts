@@ -1,5 +1,6 @@
 import { canonicalJson, type JsonObject } from "../../json.js";
 import { buttonsToJson, cleanButtons, matchruleToJson, normalizeMatchrule } from "../../wechat/normalize.js";
+import { UNREADABLE_ERRCODES } from "../../wechat/errcodes.js";
 import { WeChatError } from "../../wechat/errors.js";
 import { isPlaceholder, requests, type Placeholder } from "../../wechat/requests.js";
 import { CLIENT_PLATFORM_TYPES, REMOVED_MATCHRULE_FIELDS } from "../../wechat/rules.js";
@@ -100,7 +101,7 @@ export const conditionalMenusKind = defineKind({
     // Tags resolve rules written by name, and name the tags of live menus in the plan. When no rule is
     // written by name, an account that may not read tags (48001) still gets a plan, with ids only.
     const byName = (desired.conditional_menus ?? []).some((menu) => menu.matchrule.tag !== undefined);
-    const tags = byName ? session.tags() : session.tags().catch((error: unknown) => (error instanceof WeChatError && error.errcode === 48001 ? undefined : Promise.reject(error)));
+    const tags = byName ? session.tags() : session.tags().catch((error: unknown) => (error instanceof WeChatError && UNREADABLE_ERRCODES.includes(error.errcode) ? undefined : Promise.reject(error)));
     const [menu, tagList] = await Promise.all([session.menu(), tags]);
     return tagList ? { menu, tags: tagList } : { menu };
   },
