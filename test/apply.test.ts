@@ -158,6 +158,19 @@ ${MENU}`, { tags: [{ name: "VIP", members: ["oA"] }] });
     expect((await cli(["apply", "plan.json"])).code).toBe(3);
   });
 
+  it("a saved plan that breaks the plan contract is refused, saying where", async () => {
+    const { dir, emulator, cli } = await session(MENU);
+    await cli(["plan", "--out", "plan.json"]);
+    const plan = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8")) as { steps: Array<Record<string, unknown>> };
+    plan.steps[0] = { ...plan.steps[0], method: "DELETE" };
+    writeFileSync(join(dir, "plan.json"), JSON.stringify(plan));
+    const result = await cli(["apply", "plan.json"]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain("plan.json is not a plan as 'wxconf plan --out' writes it (schemas/plan.schema.json)");
+    expect(result.stderr).toContain("/steps/0/method must be equal to one of the allowed values");
+    expect(emulator.calls().writes).toBe(0);
+  });
+
   it("a tampered plan is refused", async () => {
     const { dir, emulator, cli } = await session(MENU);
     await cli(["plan", "--out", "plan.json"]);
