@@ -10,7 +10,10 @@ export const TAG_POOL = ["VIP", "测试", "北京", "上海", "广州"];
 export const MENUS: Record<string, unknown[]> = {
   m1: [{ name: "a", type: "click", key: "A" }],
   m2: [{ name: "a", type: "click", key: "A2" }],
-  m3: [{ name: "b", sub_button: [{ name: "b1", type: "click", key: "B1" }] }, { name: "a", type: "click", key: "A" }],
+  m3: [
+    { name: "b", sub_button: [{ name: "b1", type: "click", key: "B1" }] },
+    { name: "a", type: "click", key: "A" },
+  ],
 };
 export const BUTTONS: Record<string, unknown[]> = { x: [{ name: "x", type: "click", key: "X" }], y: [{ name: "y", type: "click", key: "Y" }] };
 export const TEMPLATES: ScenarioTemplate[] = [
@@ -109,9 +112,11 @@ export function minimumWrites(scenario: Scenario): number {
 
   if (desired.templates) {
     const industries = desired.industry ?? live.industry;
-    const remaining = industryChanges && live.industry !== null ? live.templates.filter((template) => industries?.includes(template.industry)) : [...live.templates];
+    const remaining =
+      industryChanges && live.industry !== null ? live.templates.filter((template) => industries?.includes(template.industry)) : [...live.templates];
     const unclaimed = [...remaining];
-    const same = (a: { title: string; keywords: string[] }, b: { title: string; keywords: string[] }) => a.title === b.title && a.keywords.join() === b.keywords.join();
+    const same = (a: { title: string; keywords: string[] }, b: { title: string; keywords: string[] }) =>
+      a.title === b.title && a.keywords.join() === b.keywords.join();
     const bound: ScenarioTemplate[] = [];
     for (const binding of desired.templates) {
       const index = unclaimed.findIndex((template) => same(template, binding));
@@ -172,7 +177,9 @@ export function fileOf(desired: Scenario["desired"]): string {
     ...(desired.industry && { industry: { primary: desired.industry[0], secondary: desired.industry[1] } }),
     ...(desired.tags && { tags: desired.tags }),
     ...(desired.templates && {
-      templates: Object.fromEntries(desired.templates.map((template, index) => [`t${index}`, { template_id_short: template.short, title: template.title, keywords: template.keywords }])),
+      templates: Object.fromEntries(
+        desired.templates.map((template, index) => [`t${index}`, { template_id_short: template.short, title: template.title, keywords: template.keywords }]),
+      ),
     }),
     menu: desired.menu === null ? null : { button: MENUS[desired.menu] },
     ...(desired.conditional && {

@@ -166,7 +166,10 @@ const SCENARIOS: Array<[string, Scenario]> = [
     },
   ],
   ["one button changed", { live: { ...EMPTY, menu: "m1" }, desired: { menu: "m2", prune: NO_PRUNE } }],
-  ["tag renamed", { live: { ...EMPTY, tags: [{ name: "测试", members: ["o0"] }] }, desired: { tags: [{ name: "北京", previously: ["测试"] }], menu: null, prune: NO_PRUNE } }],
+  [
+    "tag renamed",
+    { live: { ...EMPTY, tags: [{ name: "测试", members: ["o0"] }] }, desired: { tags: [{ name: "北京", previously: ["测试"] }], menu: null, prune: NO_PRUNE } },
+  ],
   [
     "120 members added",
     {
@@ -217,7 +220,10 @@ const SCENARIOS: Array<[string, Scenario]> = [
       },
       desired: {
         industry: [13, 2],
-        tags: [{ name: "VIP", members: ["o2", "o3"] }, { name: "上海", previously: ["测试"] }],
+        tags: [
+          { name: "VIP", members: ["o2", "o3"] },
+          { name: "上海", previously: ["测试"] },
+        ],
         templates: [TEMPLATES[1], TEMPLATES[3]].filter((template) => template !== undefined),
         menu: "m3",
         conditional: [
@@ -256,7 +262,9 @@ async function scale(): Promise<void> {
     const live = openids(size, "oFollower");
     const changed = size / 20;
     const desired = [...live.slice(changed), ...openids(changed, "oNewcomer")];
-    const emulator = await startEmulator({ state: { followers: [...live, ...openids(changed, "oNewcomer")], tags: [{ id: 100, name: "big", members: live }] } });
+    const emulator = await startEmulator({
+      state: { followers: [...live, ...openids(changed, "oNewcomer")], tags: [{ id: 100, name: "big", members: live }] },
+    });
     const dir = workdir({ "wxconf.yaml": `${header}tags:\n  - name: big\n    members:\n${desired.map((openid) => `      - ${openid}\n`).join("")}` });
     try {
       const runs = Math.max(3, Math.floor(RUNS / 2));
@@ -269,7 +277,13 @@ async function scale(): Promise<void> {
       if (Number.isFinite(peak)) figures[`scale_${size}_peak_mb`] = Math.round(peak);
       const last = size === 100_000;
       record(section, `${size.toLocaleString("en")} members: plan time`, `${Math.round(ms)} ms`, last ? "< 2000 ms" : "", last ? ms < 2000 : undefined);
-      record(section, `${size.toLocaleString("en")} members: peak memory`, Number.isFinite(peak) ? `${Math.round(peak)} MB` : "n/a (no GNU time)", last ? "< 200 MB" : "", last && Number.isFinite(peak) ? peak < 200 : undefined);
+      record(
+        section,
+        `${size.toLocaleString("en")} members: peak memory`,
+        Number.isFinite(peak) ? `${Math.round(peak)} MB` : "n/a (no GNU time)",
+        last ? "< 200 MB" : "",
+        last && Number.isFinite(peak) ? peak < 200 : undefined,
+      );
     } finally {
       await emulator.close();
     }
@@ -280,7 +294,13 @@ async function scale(): Promise<void> {
   const late = ((t100 ?? 0) - (t50 ?? 0)) / 5;
   figures.scale_ms_per_10k_early = Math.round(early);
   figures.scale_ms_per_10k_late = Math.round(late);
-  record(section, "added time per 10,000 members: 10k to 50k, 50k to 100k", `${Math.round(early)} ms, ${Math.round(late)} ms`, "about equal (linear)", late <= early * 2);
+  record(
+    section,
+    "added time per 10,000 members: 10k to 50k, 50k to 100k",
+    `${Math.round(early)} ms, ${Math.round(late)} ms`,
+    "about equal (linear)",
+    late <= early * 2,
+  );
 
   const tags = Array.from({ length: 100 }, (_, index) => ({ id: 100 + index, name: `标签${index}`, members: openids(100, `oT${index}_`) }));
   const emulator = await startEmulator({ state: { tags } });
@@ -306,13 +326,20 @@ async function startUp(): Promise<void> {
   Object.assign(figures, { node_ms: Math.round(bare), version_ms: Math.round(version), validate_ms: Math.round(validate) });
   record(section, "node -e ''", `${Math.round(bare)} ms`);
   record(section, "wxconf --version", `${Math.round(version)} ms (${(version / bare).toFixed(2)}x node)`);
-  record(section, "wxconf validate -c examples/full.yaml", `${Math.round(validate)} ms (${(validate / bare).toFixed(2)}x node)`, "< 3x node", validate / bare < 3);
+  record(
+    section,
+    "wxconf validate -c examples/full.yaml",
+    `${Math.round(validate)} ms (${(validate / bare).toFixed(2)}x node)`,
+    "< 3x node",
+    validate / bare < 3,
+  );
 }
 
 function table(): string {
   const lines = ["| section | measure | value | target | met |", "|---|---|---|---|---|"];
   // Array.prototype.sort is stable: rows keep their order within a section.
-  for (const row of [...rows].sort((a, b) => a.section.localeCompare(b.section))) lines.push(`| ${row.section} | ${row.measure} | ${row.value} | ${row.target} | ${row.met === undefined ? "" : row.met ? "yes" : "NO"} |`);
+  for (const row of [...rows].sort((a, b) => a.section.localeCompare(b.section)))
+    lines.push(`| ${row.section} | ${row.measure} | ${row.value} | ${row.target} | ${row.met === undefined ? "" : row.met ? "yes" : "NO"} |`);
   return lines.join("\n");
 }
 

@@ -7,7 +7,19 @@ import { applyCollaborators } from "../src/plan/collaborators.js";
 import { makePlan } from "../src/plan/build.js";
 import { Accounts, configOf } from "./helpers/account.js";
 import { clientFor } from "./helpers/client.js";
-import { fileOf, FOLLOWERS, INDUSTRIES, MENUS, minimumWrites, seedOf, TAG_POOL, TEMPLATES, type Scenario, type ScenarioConditional, type ScenarioTemplate } from "../bench/minimum.js";
+import {
+  fileOf,
+  FOLLOWERS,
+  INDUSTRIES,
+  MENUS,
+  minimumWrites,
+  seedOf,
+  TAG_POOL,
+  TEMPLATES,
+  type Scenario,
+  type ScenarioConditional,
+  type ScenarioTemplate,
+} from "../bench/minimum.js";
 
 const accounts = new Accounts();
 afterEach(() => accounts.closeAll());

@@ -11,8 +11,14 @@ import { runCli, workdir } from "./helpers/cli.js";
 const accounts = new Accounts();
 afterEach(() => accounts.closeAll());
 
-const MENU = "menu:\n  button:\n    - { name: 今日歌曲, type: click, key: V1001_TODAY_MUSIC }\n    - name: 服务\n      sub_button: [{ name: 官网, type: view, url: \"https://example.com/\" }]\n";
-const LIVE_MENU = { button: [{ name: "今日歌曲", type: "click", key: "V1001_TODAY_MUSIC" }, { name: "服务", sub_button: [{ name: "官网", type: "view", url: "https://example.com/" }] }] };
+const MENU =
+  'menu:\n  button:\n    - { name: 今日歌曲, type: click, key: V1001_TODAY_MUSIC }\n    - name: 服务\n      sub_button: [{ name: 官网, type: view, url: "https://example.com/" }]\n';
+const LIVE_MENU = {
+  button: [
+    { name: "今日歌曲", type: "click", key: "V1001_TODAY_MUSIC" },
+    { name: "服务", sub_button: [{ name: "官网", type: "view", url: "https://example.com/" }] },
+  ],
+};
 
 const FULL = `industry: { primary: 1, secondary: 2 }
 tags:
@@ -105,10 +111,13 @@ describe("a stale plan is refused with no write", () => {
   });
 
   it("a follower tagged between plan and apply does not make the plan stale; a managed object changed does", async () => {
-    const { emulator, cli } = await session(`tags:
+    const { emulator, cli } = await session(
+      `tags:
   - name: VIP
   - name: 新会员
-${MENU}`, { tags: [{ name: "VIP", members: ["oA"] }] });
+${MENU}`,
+      { tags: [{ name: "VIP", members: ["oA"] }] },
+    );
     await cli(["plan", "--out", "plan.json"]);
     const { checksum } = JSON.parse((await cli(["plan", "--format", "json"])).stdout) as { checksum: string };
     const vip = [...emulator.account.tags.values()].find((tag) => tag.name === "VIP");
@@ -197,11 +206,21 @@ describe("safety rules (exit 3 without --allow-destroy, naming the rule and the 
   }
 
   it("deleting a tag that has followers", async () => {
-    await refusedThenAllowed("tags: []\nprune: { tags: true }\n", { tags: [{ id: 100, name: "老客户", members: ["oA", "oB"] }] }, "tag_with_followers", "takes the tag from 2 follower(s)");
+    await refusedThenAllowed(
+      "tags: []\nprune: { tags: true }\n",
+      { tags: [{ id: 100, name: "老客户", members: ["oA", "oB"] }] },
+      "tag_with_followers",
+      "takes the tag from 2 follower(s)",
+    );
   });
 
   it("deleting the default menu", async () => {
-    await refusedThenAllowed("menu: null\n", { menu: LIVE_MENU, conditional_menus: [{ matchrule: { client_platform_type: "1" }, button: [{ name: "a", type: "click", key: "A" }] }] }, "default_menu_delete", "every conditional menu (1 now)");
+    await refusedThenAllowed(
+      "menu: null\n",
+      { menu: LIVE_MENU, conditional_menus: [{ matchrule: { client_platform_type: "1" }, button: [{ name: "a", type: "click", key: "A" }] }] },
+      "default_menu_delete",
+      "every conditional menu (1 now)",
+    );
   });
 
   it("changing an industry that is set while templates exist", async () => {
@@ -220,7 +239,10 @@ describe("safety rules (exit 3 without --allow-destroy, naming the rule and the 
 
   it("untagging more than 30% of a tag's 10 or more followers", async () => {
     const members = Array.from({ length: 12 }, (_, index) => `o${index}`);
-    const { emulator, cli } = await session(`tags:\n  - name: 老客户\n    members: [o0, o1, o2]\n`, { followers: members, tags: [{ id: 100, name: "老客户", members }] });
+    const { emulator, cli } = await session(`tags:\n  - name: 老客户\n    members: [o0, o1, o2]\n`, {
+      followers: members,
+      tags: [{ id: 100, name: "老客户", members }],
+    });
     const refused = await cli(["apply", "--auto-approve"]);
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain("mass_untag: untagging 9 of the 12 followers of 老客户 (75%");
@@ -229,7 +251,13 @@ describe("safety rules (exit 3 without --allow-destroy, naming the rule and the 
   });
 
   it("replacing a menu published in the MP console, naming the buttons followers lose", async () => {
-    const consoleMenu: { button: Json[] } = { button: [{ name: "关于", type: "text", value: "我们是…" }, { name: "官网", type: "view", url: "https://example.com/" }, { name: "文章", type: "news", news_info: { list: [{ title: "开业" }] } }] };
+    const consoleMenu: { button: Json[] } = {
+      button: [
+        { name: "关于", type: "text", value: "我们是…" },
+        { name: "官网", type: "view", url: "https://example.com/" },
+        { name: "文章", type: "news", news_info: { list: [{ title: "开业" }] } },
+      ],
+    };
     await refusedThenAllowed(
       "menu:\n  button: [{ name: 官网, type: view, url: 'https://example.com/' }]\n",
       { console_menu: consoleMenu },
@@ -253,7 +281,11 @@ describe("a matchrule.tag_id that is not on the account", () => {
   it("is a plan error (exit 1) before any write, not a delete followed by a failing add", async () => {
     const { emulator, cli } = await session(
       `${MENU}conditional_menus:\n  - { name: vip, matchrule: { tag_id: 999 }, button: [{ name: 会员, type: click, key: V }] }\n`,
-      { tags: [{ id: 100, name: "VIP" }], menu: LIVE_MENU, conditional_menus: [{ matchrule: { tag_id: "100" }, button: [{ name: "会员", type: "click", key: "V" }] }] },
+      {
+        tags: [{ id: 100, name: "VIP" }],
+        menu: LIVE_MENU,
+        conditional_menus: [{ matchrule: { tag_id: "100" }, button: [{ name: "会员", type: "click", key: "V" }] }],
+      },
     );
     const plan = await cli(["plan"]);
     expect(plan.code).toBe(1);

@@ -26,7 +26,7 @@ function replies(method: "get" | "post", path: string, answers: object[]) {
     [method](path)
     .query(true)
     .times(answers.length)
-    .reply(function (uri, body) {
+    .reply((uri, body) => {
       seen.push({ token: new URL(uri, API).searchParams.get("access_token"), body });
       return [200, answers[seen.length - 1] ?? {}];
     });
@@ -35,7 +35,12 @@ function replies(method: "get" | "post", path: string, answers: object[]) {
 
 describe("retries with backoff", () => {
   it("retries system busy (-1) with exponential backoff and jitter, then succeeds", async () => {
-    const seen = replies("get", "/cgi-bin/tags/get", [{ errcode: -1, errmsg: "system error" }, { errcode: -1 }, { errcode: -1 }, { tags: [{ id: 2, name: "星标组", count: 0 }] }]);
+    const seen = replies("get", "/cgi-bin/tags/get", [
+      { errcode: -1, errmsg: "system error" },
+      { errcode: -1 },
+      { errcode: -1 },
+      { tags: [{ id: 2, name: "星标组", count: 0 }] },
+    ]);
     const events: RetryEvent[] = [];
     const client = openReadClient(options({ onRetry: (event) => events.push(event) }));
     const tags = await client.read.getTags();
@@ -205,20 +210,26 @@ describe("tokens", () => {
 
   it("runs token_command and uses the first line it prints", async () => {
     const seen = replies("get", "/cgi-bin/tags/get", [{ tags: [] }]);
-    const client = openReadClient(options({ credentials: { app_id: APP_ID, token_command: "printf '\\n  TOKEN_FROM_COMMAND  \\nsecond line\\n'" } }, { WXCONF_ACCESS_TOKEN: "" }));
+    const client = openReadClient(
+      options({ credentials: { app_id: APP_ID, token_command: "printf '\\n  TOKEN_FROM_COMMAND  \\nsecond line\\n'" } }, { WXCONF_ACCESS_TOKEN: "" }),
+    );
     await client.read.getTags();
     expect(seen[0]?.token).toBe("TOKEN_FROM_COMMAND");
   });
 
   it("reports a failing token_command clearly", async () => {
-    const client = openReadClient(options({ credentials: { app_id: APP_ID, token_command: "echo 'vault: permission denied' >&2; exit 3" } }, { WXCONF_ACCESS_TOKEN: "" }));
+    const client = openReadClient(
+      options({ credentials: { app_id: APP_ID, token_command: "echo 'vault: permission denied' >&2; exit 3" } }, { WXCONF_ACCESS_TOKEN: "" }),
+    );
     const error = await client.read.getTags().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CredentialsError);
     expect(String(error)).toContain("token_command exited with 3: vault: permission denied");
   });
 
   it("times out a token_command that hangs", async () => {
-    const client = openReadClient(options({ credentials: { app_id: APP_ID, token_command: "sleep 5" } }, { WXCONF_ACCESS_TOKEN: "", WXCONF_TOKEN_TIMEOUT_MS: "200" }));
+    const client = openReadClient(
+      options({ credentials: { app_id: APP_ID, token_command: "sleep 5" } }, { WXCONF_ACCESS_TOKEN: "", WXCONF_TOKEN_TIMEOUT_MS: "200" }),
+    );
     const error = await client.read.getTags().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CredentialsError);
     expect(String(error)).toContain("token_command did not finish within 0.2 s");
@@ -234,7 +245,9 @@ describe("secrets never appear", () => {
     nock(API).post("/cgi-bin/stable_token").reply(200, { access_token: TOKEN, expires_in: 7200 });
     replies("get", "/cgi-bin/tags/get", [{ errcode: 40013, errmsg: `invalid appid, token ${TOKEN}` }]);
     const lines: string[] = [];
-    const client = openReadClient(options({ credentials: { app_id: APP_ID, app_secret: SECRET }, debug: (line) => lines.push(line) }, { WXCONF_ACCESS_TOKEN: "" }));
+    const client = openReadClient(
+      options({ credentials: { app_id: APP_ID, app_secret: SECRET }, debug: (line) => lines.push(line) }, { WXCONF_ACCESS_TOKEN: "" }),
+    );
     const error = await client.read.getTags().catch((caught: unknown) => caught);
     const everything = [...lines, String(error), (error as Error).message].join("\n");
     expect(lines.some((line) => line.includes("access_token=***"))).toBe(true);

@@ -24,7 +24,7 @@ describe("the demo", () => {
       "━━ 4/7 Plan again",
       "No changes. The account matches the configuration.",
       "━━ 6/7 Drift",
-      "~ 服务 > 官网: url: \"https://edited-by-hand.example.com/\" -> \"https://example.com/\"",
+      '~ 服务 > 官网: url: "https://edited-by-hand.example.com/" -> "https://example.com/"',
       "Drift: 2 difference(s)",
       "━━ 7/7 Output",
       '"order_shipped":',

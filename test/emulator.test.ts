@@ -67,15 +67,23 @@ describe("menus", () => {
     const { emulator, client } = await start();
     await client.write.createMenu(MENU);
     const tag = await client.write.createTag("测试人员");
-    const answer = await client.write.send({ endpoint: "menuAddConditional", body: { button: [{ name: "a", type: "click", key: "A" }], matchrule: { tag_id: String(tag.id) } } });
+    const answer = await client.write.send({
+      endpoint: "menuAddConditional",
+      body: { button: [{ name: "a", type: "click", key: "A" }], matchrule: { tag_id: String(tag.id) } },
+    });
     expect(typeof answer.menuid).toBe("string");
-    const read = (await raw(emulator, "/cgi-bin/menu/get")) as { menu: { menuid: unknown }; conditionalmenu: Array<{ matchrule: Record<string, unknown>; menuid: unknown }> };
+    const read = (await raw(emulator, "/cgi-bin/menu/get")) as {
+      menu: { menuid: unknown };
+      conditionalmenu: Array<{ matchrule: Record<string, unknown>; menuid: unknown }>;
+    };
     expect(read.conditionalmenu[0]?.matchrule.group_id).toBe(String(tag.id));
     expect(read.conditionalmenu[0]?.matchrule.tag_id).toBeUndefined();
     expect(typeof read.conditionalmenu[0]?.menuid).toBe("number");
     expect(typeof read.menu.menuid).toBe("number");
     const normalized = await client.read.getMenu();
-    expect(normalized.conditional).toEqual([{ menuid: String(answer.menuid), matchrule: { tag_id: String(tag.id) }, button: [{ name: "a", type: "click", key: "A" }] }]);
+    expect(normalized.conditional).toEqual([
+      { menuid: String(answer.menuid), matchrule: { tag_id: String(tag.id) }, button: [{ name: "a", type: "click", key: "A" }] },
+    ]);
   });
 
   it("deletes every conditional menu with the default menu", async () => {
@@ -192,7 +200,10 @@ describe("tags", () => {
     const members = Array.from({ length: 25_000 }, (_, index) => `o${String(index).padStart(6, "0")}`);
     const { emulator, client } = await start({ state: { tags: [{ id: 100, name: "big", members }] } });
     const token = await stableToken(emulator);
-    const page = (await raw(emulator, "/cgi-bin/user/tag/get", JSON.stringify({ tagid: 100, next_openid: "" }), token)) as { count: number; next_openid: string };
+    const page = (await raw(emulator, "/cgi-bin/user/tag/get", JSON.stringify({ tagid: 100, next_openid: "" }), token)) as {
+      count: number;
+      next_openid: string;
+    };
     expect(page.count).toBe(10_000);
     expect(page.next_openid).toBe("o009999");
     emulator.resetCalls();
@@ -282,7 +293,11 @@ describe("tokens", () => {
     const stable = await stableToken(emulator);
     expect(await stableToken(emulator)).toBe(stable);
     const classic = async () =>
-      ((await (await fetch(`${emulator.url}/cgi-bin/token?grant_type=client_credential&appid=${emulator.appId}&secret=${emulator.appSecret}`)).json()) as { access_token: string }).access_token;
+      (
+        (await (await fetch(`${emulator.url}/cgi-bin/token?grant_type=client_credential&appid=${emulator.appId}&secret=${emulator.appSecret}`)).json()) as {
+          access_token: string;
+        }
+      ).access_token;
     const first = await classic();
     const second = await classic();
     expect(second).not.toBe(first);
@@ -309,7 +324,9 @@ describe("tokens", () => {
     const wrongApp = clientFor(emulator, { credentials: { app_id: "wx1111111111111111", app_secret: emulator.appSecret } });
     expect(await errcodeOf(wrongApp.read.getTags())).toBe(40013);
     emulator.account.ipWhitelist = ["10.0.0.1"];
-    const error = (await clientFor(emulator).read.getTags().catch((caught: unknown) => caught)) as WeChatError;
+    const error = (await clientFor(emulator)
+      .read.getTags()
+      .catch((caught: unknown) => caught)) as WeChatError;
     expect(error.errcode).toBe(40164);
     expect(error.hint).toContain("add 127.0.0.1 to the IP whitelist");
   });
@@ -339,7 +356,14 @@ describe("quotas", () => {
 
 describe("faults", () => {
   it("retries -1 and 45011 transparently", async () => {
-    const { emulator, client } = await start({ faults: { rules: [{ path: "/cgi-bin/tags/get", kind: "busy" }, { path: "/cgi-bin/tags/get", kind: "minute_quota" }] } });
+    const { emulator, client } = await start({
+      faults: {
+        rules: [
+          { path: "/cgi-bin/tags/get", kind: "busy" },
+          { path: "/cgi-bin/tags/get", kind: "minute_quota" },
+        ],
+      },
+    });
     expect(await client.read.getTags()).toHaveLength(1);
     expect(emulator.calls().byPath["/cgi-bin/tags/get"]).toBe(3);
   });
@@ -353,7 +377,14 @@ describe("faults", () => {
   });
 
   it("drops a connection before processing: a read is retried, a write is unknown and not applied", async () => {
-    const { emulator, client } = await start({ faults: { rules: [{ path: "/cgi-bin/tags/get", kind: "drop" }, { path: "/cgi-bin/tags/create", kind: "drop" }] } });
+    const { emulator, client } = await start({
+      faults: {
+        rules: [
+          { path: "/cgi-bin/tags/get", kind: "drop" },
+          { path: "/cgi-bin/tags/create", kind: "drop" },
+        ],
+      },
+    });
     expect(await client.read.getTags()).toHaveLength(1);
     await expect(client.write.createTag("VIP")).rejects.toBeInstanceOf(WriteOutcomeUnknownError);
     expect(await client.read.getTags()).toHaveLength(1);
@@ -406,7 +437,10 @@ describe("the call log and the command", () => {
         child.on("exit", () => reject(new Error(output)));
       });
       const answer = (await (
-        await fetch(`${url}/cgi-bin/stable_token`, { method: "POST", body: JSON.stringify({ grant_type: "client_credential", appid: "wx0123456789abcdef", secret: "emulator-app-secret-0123456789abcdef" }) })
+        await fetch(`${url}/cgi-bin/stable_token`, {
+          method: "POST",
+          body: JSON.stringify({ grant_type: "client_credential", appid: "wx0123456789abcdef", secret: "emulator-app-secret-0123456789abcdef" }),
+        })
       ).json()) as { access_token: string; expires_in: number };
       expect(answer.expires_in).toBe(7200);
       const menu = (await (await fetch(`${url}/cgi-bin/menu/get?access_token=${answer.access_token}`)).json()) as { errcode: number; errmsg: string };

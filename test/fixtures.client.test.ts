@@ -48,7 +48,14 @@ describe.skipIf(!FIXTURES_PRESENT)("real SDK fixtures through the client", () =>
         matchrule: { tag_id: "2", client_platform_type: "2", sex: "1", country: "中国", province: "广东", city: "广州" },
         button: [
           { name: "今日歌曲", type: "click", key: "V1001_TODAY_MUSIC" },
-          { name: "菜单", sub_button: [{ name: "搜索", type: "view", url: "http://www.soso.com/" }, { name: "视频", type: "view", url: "http://v.qq.com/" }, { name: "赞一下我们", type: "click", key: "V1001_GOOD" }] },
+          {
+            name: "菜单",
+            sub_button: [
+              { name: "搜索", type: "view", url: "http://www.soso.com/" },
+              { name: "视频", type: "view", url: "http://v.qq.com/" },
+              { name: "赞一下我们", type: "click", key: "V1001_GOOD" },
+            ],
+          },
         ],
       },
     ]);
@@ -113,7 +120,11 @@ describe.skipIf(!FIXTURES_PRESENT)("real SDK fixtures through the client", () =>
         return [200, { tags: [] }];
       });
     const lines: string[] = [];
-    const client = openReadClient({ credentials: { app_id: "wx0123456789abcdef", app_secret: "fixture-secret-value" }, env: { WXCONF_RETRY_BASE_MS: "1" }, debug: (line) => lines.push(line) });
+    const client = openReadClient({
+      credentials: { app_id: "wx0123456789abcdef", app_secret: "fixture-secret-value" },
+      env: { WXCONF_RETRY_BASE_MS: "1" },
+      debug: (line) => lines.push(line),
+    });
     await client.read.getTags();
     expect(used).toBe(token);
     expect(lines.join("\n")).not.toContain(token);

@@ -36,7 +36,9 @@ describe.skipIf(!FIXTURES_PRESENT)("real menu payloads plan no spurious change",
     const edited = structuredClone(menu);
     (edited.button[2]?.sub_button[0] as { url: string }).url = "https://www.sogou.com/";
     const plan = await planWith(stringify({ menu: edited }), fixtureText("doraemonext__menu_get.json"));
-    expect(plan.changes.map((change) => change.details)).toEqual([[{ path: "菜单 > 搜索", action: "update", attribute: "url", before: "http://www.soso.com/", after: "https://www.sogou.com/" }]]);
+    expect(plan.changes.map((change) => change.details)).toEqual([
+      [{ path: "菜单 > 搜索", action: "update", attribute: "url", before: "http://www.soso.com/", after: "https://www.sogou.com/" }],
+    ]);
   });
 
   it("co-wechat-api__conditional_menu.json: group_id reads as tag_id, and its removed rules are named", async () => {
@@ -55,6 +57,9 @@ describe.skipIf(!FIXTURES_PRESENT)("real menu payloads plan no spurious change",
       before: "tag 星标组 (id 2), Android, sex 1, country 中国, province 广东, city 广州 (rules WeChat removed: the menu no longer matches anyone)",
     });
     expect(plan.steps.map((step) => step.path)).toEqual(["/cgi-bin/menu/delconditional", "/cgi-bin/menu/addconditional"]);
-    expect(plan.steps[1]?.body).toEqual({ button: request.button.map((button) => JSON.parse(JSON.stringify(button))), matchrule: { tag_id: "2", client_platform_type: "2" } });
+    expect(plan.steps[1]?.body).toEqual({
+      button: request.button.map((button) => JSON.parse(JSON.stringify(button))),
+      matchrule: { tag_id: "2", client_platform_type: "2" },
+    });
   });
 });

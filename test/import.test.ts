@@ -35,7 +35,9 @@ describe("import, then plan: no changes", () => {
     expect(imported.code).toBe(0);
     expect(imported.stderr).toContain("Wrote wxconf.yaml. Check it with 'wxconf plan -c wxconf.yaml': it should show no changes.");
     const text = readFileSync(join(dir, "wxconf.yaml"), "utf8");
-    expect(text).toMatch(/^# yaml-language-server: \$schema=\S+schemas\/wxconf\.schema\.json\n# Imported from account wx0123456789abcdef by wxconf import on \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\./);
+    expect(text).toMatch(
+      /^# yaml-language-server: \$schema=\S+schemas\/wxconf\.schema\.json\n# Imported from account wx0123456789abcdef by wxconf import on \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\./,
+    );
     expect(text).toContain("  primary: 1 # IT科技 / 互联网/电子商务\n");
     expect(text).toContain("  - { name: 测试人员 } # id 101, 2 follower(s)\n");
     expect(text).toContain("    keywords: [ 订单号, 发货时间, 快递公司 ]\n");
@@ -83,7 +85,9 @@ describe("import, then plan: no changes", () => {
       menu: { button: [{ name: "a", type: "click", key: "A" }] },
       conditional_menus: [{ matchrule: { sex: "1" }, button: [{ name: "b", type: "click", key: "B" }] }],
     });
-    expect(imported.stderr).toMatch(/conditional menu \d+ matches on sex, which WeChat removed \(it matches nobody now\): left out, so the next apply deletes it/);
+    expect(imported.stderr).toMatch(
+      /conditional menu \d+ matches on sex, which WeChat removed \(it matches nobody now\): left out, so the next apply deletes it/,
+    );
     expect(planned.code).toBe(2);
   });
 });
@@ -109,7 +113,9 @@ describe.skipIf(!FIXTURES_PRESENT)("import, then plan, on accounts seeded from r
     const request = fixture<{ button: unknown[]; matchrule: { group_id: string; client_platform_type: string } }>("co-wechat-api__conditional_menu.json");
     const { text, planned } = await roundTrip({
       menu: { button: request.button },
-      conditional_menus: [{ matchrule: { group_id: request.matchrule.group_id, client_platform_type: request.matchrule.client_platform_type }, button: request.button }],
+      conditional_menus: [
+        { matchrule: { group_id: request.matchrule.group_id, client_platform_type: request.matchrule.client_platform_type }, button: request.button },
+      ],
     });
     expect(text).toContain("matchrule: { tag: 星标组, client_platform_type: 2 }");
     expect(planned.code).toBe(0);
@@ -161,7 +167,12 @@ describe("import and validate agree with real menus", () => {
   });
 
   it("a console mini-program button without a url: import says what to add, and --lenient writes a valid file", async () => {
-    const consoleMenu: { button: Json[] } = { button: [{ name: "小程序", type: "miniprogram", url: "", appid: "wx286b93c14bbf93aa", pagepath: "pages/lunar/index" }, { name: "官网", type: "view", url: "https://example.com/" }] };
+    const consoleMenu: { button: Json[] } = {
+      button: [
+        { name: "小程序", type: "miniprogram", url: "", appid: "wx286b93c14bbf93aa", pagepath: "pages/lunar/index" },
+        { name: "官网", type: "view", url: "https://example.com/" },
+      ],
+    };
     const strict = await roundTrip({ console_menu: consoleMenu });
     expect(strict.imported.code).toBe(1);
     expect(strict.imported.stderr).toContain("menu button '小程序' (type miniprogram) has no url, which the API needs");
@@ -175,7 +186,13 @@ describe("import and validate agree with real menus", () => {
   it("WeChat's documented tag list, with system tags 1 and 2, imports without them and plans no changes", async () => {
     const server = await startHostile({
       ...WECHAT_DEFAULTS,
-      "/cgi-bin/tags/get": json({ tags: [{ id: 1, name: "黑名单", count: 0 }, { id: 2, name: "星标组", count: 0 }, { id: 127, name: "广东", count: 5 }] }),
+      "/cgi-bin/tags/get": json({
+        tags: [
+          { id: 1, name: "黑名单", count: 0 },
+          { id: 2, name: "星标组", count: 0 },
+          { id: 127, name: "广东", count: 5 },
+        ],
+      }),
     });
     servers.push(server);
     const dir = workdir();

@@ -27,15 +27,30 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  { name: "industry: set on an account with none", file: "industry: { primary: 1, secondary: 2 }\n", live: { industry: {}, templates: [] }, changes: [["industry", "create", "industry_unset"]], calls: ["template/api_set_industry"] },
+  {
+    name: "industry: set on an account with none",
+    file: "industry: { primary: 1, secondary: 2 }\n",
+    live: { industry: {}, templates: [] },
+    changes: [["industry", "create", "industry_unset"]],
+    calls: ["template/api_set_industry"],
+  },
   {
     name: "industry: unchanged",
     file: "industry: { primary: 1, secondary: 2 }\n",
-    live: { industry: { primary: { first_class: "IT科技", second_class: "互联网|电子商务" }, secondary: { first_class: "IT科技", second_class: "IT软件与服务" } }, templates: [] },
+    live: {
+      industry: { primary: { first_class: "IT科技", second_class: "互联网|电子商务" }, secondary: { first_class: "IT科技", second_class: "IT软件与服务" } },
+      templates: [],
+    },
     changes: [],
     calls: [],
   },
-  { name: "tags: a new tag with members", file: "tags:\n  - name: VIP\n    members: [oA]\n", live: { tags: [{ id: 2, name: "星标组", count: 0 }] }, changes: [["tag.VIP", "create", "tag_missing"]], calls: ["tags/create", "tags/members/batchtagging"] },
+  {
+    name: "tags: a new tag with members",
+    file: "tags:\n  - name: VIP\n    members: [oA]\n",
+    live: { tags: [{ id: 2, name: "星标组", count: 0 }] },
+    changes: [["tag.VIP", "create", "tag_missing"]],
+    calls: ["tags/create", "tags/members/batchtagging"],
+  },
   {
     name: "tags: a rename keeps the id",
     file: "tags:\n  - name: 会员\n    previously: [VIP]\n",
@@ -46,38 +61,75 @@ const ROWS: Row[] = [
   {
     name: "tags: pruned, untagged before tagged",
     file: "tags:\n  - name: A\n    members: [o2]\n  - name: B\n    members: [o1]\nprune: { tags: true }\n",
-    live: { tags: [{ id: 100, name: "A", count: 1 }, { id: 101, name: "B", count: 1 }, { id: 102, name: "C", count: 0 }], members: { "100": ["o1"], "101": ["o2"] } },
-    changes: [["tag.A", "update", "members_differ"], ["tag.B", "update", "members_differ"], ["tag.C", "delete", "tag_pruned"]],
+    live: {
+      tags: [
+        { id: 100, name: "A", count: 1 },
+        { id: 101, name: "B", count: 1 },
+        { id: 102, name: "C", count: 0 },
+      ],
+      members: { "100": ["o1"], "101": ["o2"] },
+    },
+    changes: [
+      ["tag.A", "update", "members_differ"],
+      ["tag.B", "update", "members_differ"],
+      ["tag.C", "delete", "tag_pruned"],
+    ],
     calls: ["tags/members/batchuntagging", "tags/members/batchuntagging", "tags/members/batchtagging", "tags/members/batchtagging", "tags/delete"],
   },
-  { name: "templates: bound by title and keywords", file: "templates:\n  paid: { title: 收款成功通知, keywords: [收款金额] }\n", live: { templates: [template("T1", "收款成功通知", ["收款金额"])] }, changes: [], calls: [] },
+  {
+    name: "templates: bound by title and keywords",
+    file: "templates:\n  paid: { title: 收款成功通知, keywords: [收款金额] }\n",
+    live: { templates: [template("T1", "收款成功通知", ["收款金额"])] },
+    changes: [],
+    calls: [],
+  },
   {
     name: "templates: a missing one is added, a duplicate deleted",
     file: "templates:\n  paid: { template_id_short: '1', title: 收款成功通知, keywords: [收款金额] }\n  shipped: { template_id_short: '2', title: 发货通知, keywords: [单号] }\n",
     live: { templates: [template("T1", "收款成功通知", ["收款金额"]), template("T2", "收款成功通知", ["收款金额"])] },
-    changes: [["template.shipped", "create", "template_missing"], ["template.T2", "delete", "duplicate"]],
+    changes: [
+      ["template.shipped", "create", "template_missing"],
+      ["template.T2", "delete", "duplicate"],
+    ],
     calls: ["template/api_add_template", "template/del_private_template"],
   },
-  { name: "menu: created on an account with none", file: MENU, live: { menu: { default: null, conditional: [] } }, changes: [["menu.default", "create", "menu_missing"]], calls: ["menu/create"] },
+  {
+    name: "menu: created on an account with none",
+    file: MENU,
+    live: { menu: { default: null, conditional: [] } },
+    changes: [["menu.default", "create", "menu_missing"]],
+    calls: ["menu/create"],
+  },
   { name: "menu: the same buttons", file: MENU, live: { menu: LIVE_MENU }, changes: [], calls: [] },
   {
     name: "menu: null deletes it and its conditional menus",
     file: "menu: null\n",
-    live: { menu: { ...LIVE_MENU, conditional: [{ menuid: "401", matchrule: { client_platform_type: "1" }, button: [{ name: "i", type: "click", key: "I" }] }] } },
-    changes: [["menu.default", "delete", "menu_null"], ["conditional_menu.#401", "delete", "deleted_with_default_menu"]],
+    live: {
+      menu: { ...LIVE_MENU, conditional: [{ menuid: "401", matchrule: { client_platform_type: "1" }, button: [{ name: "i", type: "click", key: "I" }] }] },
+    },
+    changes: [
+      ["menu.default", "delete", "menu_null"],
+      ["conditional_menu.#401", "delete", "deleted_with_default_menu"],
+    ],
     calls: ["menu/delete"],
   },
   {
     name: "conditional menus: added after the tag they match is created",
     file: `tags: [{ name: VIP }]\n${MENU}conditional_menus:\n  - { name: vip, matchrule: { tag: VIP }, button: [{ name: v, type: click, key: V }] }\n`,
     live: { tags: [], menu: LIVE_MENU },
-    changes: [["tag.VIP", "create", "tag_missing"], ["conditional_menu.vip", "create", "conditional_missing"]],
+    changes: [
+      ["tag.VIP", "create", "tag_missing"],
+      ["conditional_menu.vip", "create", "conditional_missing"],
+    ],
     calls: ["tags/create", "menu/addconditional"],
   },
   {
     name: "conditional menus: a changed one is replaced",
     file: `${MENU}conditional_menus:\n  - { name: ios, matchrule: { client_platform_type: 1 }, button: [{ name: new, type: click, key: N }] }\n`,
-    live: { tags: [], menu: { ...LIVE_MENU, conditional: [{ menuid: "401", matchrule: { client_platform_type: "1" }, button: [{ name: "old", type: "click", key: "O" }] }] } },
+    live: {
+      tags: [],
+      menu: { ...LIVE_MENU, conditional: [{ menuid: "401", matchrule: { client_platform_type: "1" }, button: [{ name: "old", type: "click", key: "O" }] }] },
+    },
     changes: [["conditional_menu.ios", "delete,create", "cannot_update"]],
     calls: ["menu/delconditional", "menu/addconditional"],
   },

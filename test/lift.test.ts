@@ -13,7 +13,7 @@ const block = (items: readonly string[], indent = "      ") => items.map((item) 
 
 describe("long members lists", () => {
   it("are lifted out, one placeholder and blank lines, so that line numbers stay", () => {
-    const text = HEADER + block(openids(MIN_RUN)) + "menu: null\n";
+    const text = `${HEADER}${block(openids(MIN_RUN))}menu: null\n`;
     const { text: lifted, runs } = liftPlainRuns(text);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ line: 7, col: 9 });

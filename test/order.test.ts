@@ -20,7 +20,12 @@ describe("orderSteps", () => {
   });
 
   it("honours after, by id and by group, and ignores names no step has", () => {
-    const ordered = orderSteps([step("tag", { after: ["untag"] }), step("u1", { groups: ["untag"] }), step("x", { after: ["nothing-here"] }), step("u2", { groups: ["untag"] })]);
+    const ordered = orderSteps([
+      step("tag", { after: ["untag"] }),
+      step("u1", { groups: ["untag"] }),
+      step("x", { after: ["nothing-here"] }),
+      step("u2", { groups: ["untag"] }),
+    ]);
     expect(ids(ordered)).toEqual(["u1", "x", "u2", "tag"]);
   });
 
@@ -37,22 +42,30 @@ describe("orderSteps", () => {
 
   it("reports a cycle as a bug, naming the steps in it", () => {
     expect(() => orderSteps([step("a", { after: ["b"] }), step("b", { after: ["a"] }), step("c")])).toThrow(StepCycleError);
-    expect(() => orderSteps([step("a", { after: ["g"], groups: ["g"] }), step("b", { groups: ["g"] })])).toThrow("bug: these steps depend on each other in a cycle");
+    expect(() => orderSteps([step("a", { after: ["g"], groups: ["g"] }), step("b", { groups: ["g"] })])).toThrow(
+      "bug: these steps depend on each other in a cycle",
+    );
   });
 
   it("satisfies every dependency of any acyclic graph", () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ removes: fc.boolean(), deps: fc.array(fc.nat(30), { maxLength: 4 }), group: fc.option(fc.constantFrom("g1", "g2", "g3")) }), { maxLength: 30 }), (specs) => {
-        // Edges only point backwards in index (a DAG); group dependencies only on groups of earlier steps.
-        const items = specs.map((spec, index) => {
-          const after = spec.deps.filter((dep) => dep < index).map((dep) => `s${dep}`);
-          return step(`s${index}`, { removes: spec.removes, after, ...(spec.group && { groups: [`${spec.group}-${index}`] }) });
-        });
-        const ordered = ids(orderSteps(items));
-        expect([...ordered].sort()).toEqual(ids(items).sort());
-        const position = new Map(ordered.map((id, index) => [id, index]));
-        for (const item of items) for (const dep of item.draft.after ?? []) expect(position.get(dep) as number).toBeLessThan(position.get(item.draft.id) as number);
-      }),
+      fc.property(
+        fc.array(fc.record({ removes: fc.boolean(), deps: fc.array(fc.nat(30), { maxLength: 4 }), group: fc.option(fc.constantFrom("g1", "g2", "g3")) }), {
+          maxLength: 30,
+        }),
+        (specs) => {
+          // Edges only point backwards in index (a DAG); group dependencies only on groups of earlier steps.
+          const items = specs.map((spec, index) => {
+            const after = spec.deps.filter((dep) => dep < index).map((dep) => `s${dep}`);
+            return step(`s${index}`, { removes: spec.removes, after, ...(spec.group && { groups: [`${spec.group}-${index}`] }) });
+          });
+          const ordered = ids(orderSteps(items));
+          expect([...ordered].sort()).toEqual(ids(items).sort());
+          const position = new Map(ordered.map((id, index) => [id, index]));
+          for (const item of items)
+            for (const dep of item.draft.after ?? []) expect(position.get(dep) as number).toBeLessThan(position.get(item.draft.id) as number);
+        },
+      ),
     );
   });
 });
@@ -66,7 +79,11 @@ describe("requests with query parameters", () => {
   it("reach the wire beside the access token", async () => {
     const server = await startHostile({ ...WECHAT_DEFAULTS, "/cgi-bin/menu/delete": json({ errcode: 0, errmsg: "ok" }) });
     servers.push(server);
-    const client = openClient({ credentials: { app_id: "wx0123456789abcdef", app_secret: "query-test-secret" }, apiBase: server.url, env: { WXCONF_RETRY_BASE_MS: "1" } });
+    const client = openClient({
+      credentials: { app_id: "wx0123456789abcdef", app_secret: "query-test-secret" },
+      apiBase: server.url,
+      env: { WXCONF_RETRY_BASE_MS: "1" },
+    });
     try {
       await client.write.send({ endpoint: "menuDelete", query: { kf_account: "test1@test" } });
     } finally {

@@ -63,7 +63,10 @@ describe("exit codes", () => {
 
 describe("formats and the saved plan", () => {
   it("text: a legend of the symbols in use, a header per change, the counts and the calls", async () => {
-    const { stdout } = await plan(`${MENU}tags: [{ name: VIP }]\n`, [], { tags: [{ name: "old" }], menu: { button: [{ name: "今日歌曲", type: "click", key: "OLD" }] } });
+    const { stdout } = await plan(`${MENU}tags: [{ name: VIP }]\n`, [], {
+      tags: [{ name: "old" }],
+      menu: { button: [{ name: "今日歌曲", type: "click", key: "OLD" }] },
+    });
     expect(stdout).toContain("    + create\n    ~ update in place\n");
     expect(stdout).not.toContain("    - delete");
     expect(stdout).toContain("  # tag.VIP will be created: the file lists it and the account has no tag by this name\n  + tag.VIP\n");
@@ -90,7 +93,14 @@ describe("formats and the saved plan", () => {
         { address: "menu.default", actions: ["create"], before: null },
       ],
       steps: [
-        { index: 1, endpoint: "tagsCreate", method: "POST", path: "/cgi-bin/tags/create", body: { tag: { name: "VIP" } }, produces: { ref: "tag.VIP.id", from: "tag.id" } },
+        {
+          index: 1,
+          endpoint: "tagsCreate",
+          method: "POST",
+          path: "/cgi-bin/tags/create",
+          body: { tag: { name: "VIP" } },
+          produces: { ref: "tag.VIP.id", from: "tag.id" },
+        },
         { index: 2, endpoint: "menuCreate", method: "POST", path: "/cgi-bin/menu/create" },
       ],
     });
@@ -99,7 +109,8 @@ describe("formats and the saved plan", () => {
   it("the same account and file give the same checksum; a change on the account gives another", async () => {
     const emulator = await accounts.start({ menu: LIVE_MENU });
     const dir = workdir({ "wxconf.yaml": yamlFile(`${MENU}tags: [{ name: VIP }]\n`) });
-    const checksum = async () => (JSON.parse((await runCli(["plan", "--format", "json"], { cwd: dir, env: cliEnv(emulator) })).stdout) as { checksum: string }).checksum;
+    const checksum = async () =>
+      (JSON.parse((await runCli(["plan", "--format", "json"], { cwd: dir, env: cliEnv(emulator) })).stdout) as { checksum: string }).checksum;
     const first = await checksum();
     expect(await checksum()).toBe(first);
     emulator.account.tags.set(150, { id: 150, name: "手工", members: new Set() });

@@ -12,7 +12,9 @@ import { ROOT } from "./helpers/cli.js";
 const accounts = new Accounts();
 afterEach(() => accounts.closeAll());
 
-const schema = JSON.parse(readFileSync(join(ROOT, "schemas", "plan.schema.json"), "utf8")) as { $defs: { change: { properties: { reason_code: { enum: string[] } } } } };
+const schema = JSON.parse(readFileSync(join(ROOT, "schemas", "plan.schema.json"), "utf8")) as {
+  $defs: { change: { properties: { reason_code: { enum: string[] } } } };
+};
 
 describe("the plan contract", () => {
   it("a real plan matches it, and any drift from it is named", async () => {
@@ -21,7 +23,9 @@ describe("the plan contract", () => {
     expect(planContractProblems(plan)).toEqual([]);
     expect(planContractProblems({ ...plan, extra: true })).toEqual(["(the plan) must NOT have additional properties"]);
     const [first] = plan.changes;
-    expect(planContractProblems({ ...plan, changes: [{ ...first, reason_code: "made_up" }] })).toEqual(["/changes/0/reason_code must be equal to one of the allowed values"]);
+    expect(planContractProblems({ ...plan, changes: [{ ...first, reason_code: "made_up" }] })).toEqual([
+      "/changes/0/reason_code must be equal to one of the allowed values",
+    ]);
     expect(planContractProblems({ ...plan, checksum: "abc" })[0]).toContain("/checksum must match pattern");
     expect(() => verifyPlanContract({ ...plan, steps: "none" }, { WXCONF_VERIFY_PLANS: "1" })).toThrow("bug: the plan breaks schemas/plan.schema.json");
     expect(() => verifyPlanContract({ ...plan, steps: "none" }, {})).not.toThrow();

@@ -52,7 +52,18 @@ describe("wxconf preview", () => {
   });
 
   it("draws every sub-menu open above its button", () => {
-    const svg = svgPreview([{ name: "服务", sub_button: [{ name: "一", type: "click", key: "1" }, { name: "二", type: "click", key: "2" }] }], "menu.default");
+    const svg = svgPreview(
+      [
+        {
+          name: "服务",
+          sub_button: [
+            { name: "一", type: "click", key: "1" },
+            { name: "二", type: "click", key: "2" },
+          ],
+        },
+      ],
+      "menu.default",
+    );
     expect(svg.match(/<rect x="6" /g)).toHaveLength(1);
     expect(svg).toContain(">一</text>");
     expect(svg).toContain(">二</text>");

@@ -41,12 +41,27 @@ const LIVE: LiveState = {
     { id: 110, name: "老客户", count: 340 },
   ],
   members: { "100": ["oA", "oD"] },
-  templates: [{ template_id: "TPL_EXPRESS", title: "快递签收通知", primary_industry: "运输与仓储", deputy_industry: "快递", content: "快递单号：{{keyword1.DATA}}", example: "" }],
+  templates: [
+    {
+      template_id: "TPL_EXPRESS",
+      title: "快递签收通知",
+      primary_industry: "运输与仓储",
+      deputy_industry: "快递",
+      content: "快递单号：{{keyword1.DATA}}",
+      example: "",
+    },
+  ],
   menu: {
     default: {
       button: [
         { name: "今日歌曲", type: "click", key: "V1001_TODAY_MUSIC" },
-        { name: "服务", sub_button: [{ name: "官网", type: "view", url: "https://a.example.com/" }, { name: "旧按钮", type: "click", key: "OLD" }] },
+        {
+          name: "服务",
+          sub_button: [
+            { name: "官网", type: "view", url: "https://a.example.com/" },
+            { name: "旧按钮", type: "click", key: "OLD" },
+          ],
+        },
       ],
     },
     conditional: [

@@ -33,7 +33,9 @@ describe("secrets never appear", () => {
     await run(["plan"], { WXCONF_ACCESS_TOKEN: tokenFromEnv });
     await run(["plan"], { MY_SECRET: "a-wrong-secret-value-123" });
 
-    const tokens = [emulator.account.stable?.value, emulator.account.previousStable?.value, ...emulator.account.classicTokens.keys()].filter((token): token is string => Boolean(token));
+    const tokens = [emulator.account.stable?.value, emulator.account.previousStable?.value, ...emulator.account.classicTokens.keys()].filter(
+      (token): token is string => Boolean(token),
+    );
     expect(tokens.length).toBeGreaterThan(0);
     const files = readdirSync(dir).map((name) => readFileSync(join(dir, name), "utf8"));
     const everything = [...runs.flatMap((result) => [result.stdout, result.stderr]), ...files.filter((text) => !text.includes("${MY_SECRET}"))].join("\n");
@@ -80,7 +82,9 @@ describe("secrets never appear", () => {
     // Through the proxy (nobody listens there): the error is printed, the password is not.
     expect((await run(["plan"], dir, { NO_PROXY: "" })).code).toBe(1);
 
-    const tokens = [emulator.account.stable?.value, emulator.account.previousStable?.value, ...emulator.account.classicTokens.keys()].filter((token): token is string => Boolean(token));
+    const tokens = [emulator.account.stable?.value, emulator.account.previousStable?.value, ...emulator.account.classicTokens.keys()].filter(
+      (token): token is string => Boolean(token),
+    );
     const written = [...readdirSync(dir), ...readdirSync(join(dir, "pictures")).map((name) => join("pictures", name))]
       .filter((name) => !name.endsWith("pictures"))
       .map((name) => readFileSync(join(dir, name), "utf8"));

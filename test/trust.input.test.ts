@@ -59,7 +59,11 @@ describe("interpolation with a boundary", () => {
   it("token_command is never interpolated: a variable's value cannot become shell syntax", async () => {
     const emulator = await accounts.start();
     const token = await fetchToken(emulator.url, emulator.appId, emulator.appSecret);
-    const dir = workdir({ "wxconf.yaml": yamlFile(`token_command: 'printf "%s" "\${INJECT}" > /dev/null; printenv TOKEN_VALUE'\nmenu:\n  button: [{ name: a, type: click, key: A }]\n`) });
+    const dir = workdir({
+      "wxconf.yaml": yamlFile(
+        `token_command: 'printf "%s" "\${INJECT}" > /dev/null; printenv TOKEN_VALUE'\nmenu:\n  button: [{ name: a, type: click, key: A }]\n`,
+      ),
+    });
     const marker = join(dir, "INJECTED");
     const result = await runCli(["plan"], { cwd: dir, env: { WXCONF_API_BASE: emulator.url, TOKEN_VALUE: token, INJECT: `"; touch ${marker}; echo "` } });
     expect(result.stderr).not.toContain("Error");
@@ -71,7 +75,9 @@ describe("interpolation with a boundary", () => {
     const emulator = await accounts.start();
     const token = await fetchToken(emulator.url, emulator.appId, emulator.appSecret);
     const dir = workdir({
-      "wxconf.yaml": yamlFile(`token_command: [/bin/sh, -c, 'test "$WXCONF_APP_ID" = ${emulator.appId} && printenv TOKEN_VALUE']\nmenu:\n  button: [{ name: a, type: click, key: A }]\n`),
+      "wxconf.yaml": yamlFile(
+        `token_command: [/bin/sh, -c, 'test "$WXCONF_APP_ID" = ${emulator.appId} && printenv TOKEN_VALUE']\nmenu:\n  button: [{ name: a, type: click, key: A }]\n`,
+      ),
     });
     const result = await runCli(["plan"], { cwd: dir, env: { WXCONF_API_BASE: emulator.url, TOKEN_VALUE: token } });
     expect(result.code).toBe(0);
@@ -82,7 +88,9 @@ describe("interpolation with a boundary", () => {
   it("token_command's stderr is redacted and cut; a command that ignores SIGTERM is stopped", async () => {
     const emulator = await accounts.start();
     const secret = "leaky-secret-0123456789";
-    const noisy = workdir({ "wxconf.yaml": yamlFile(`token_command: 'echo "denied for $WXCONF_APP_SECRET $(head -c 3000 /dev/zero | tr "\\\\0" x)" >&2; exit 3'\n${MENU}`) });
+    const noisy = workdir({
+      "wxconf.yaml": yamlFile(`token_command: 'echo "denied for $WXCONF_APP_SECRET $(head -c 3000 /dev/zero | tr "\\\\0" x)" >&2; exit 3'\n${MENU}`),
+    });
     const failed = await runCli(["plan"], { cwd: noisy, env: { WXCONF_API_BASE: emulator.url, WXCONF_APP_SECRET: secret } });
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain("token_command exited with 3: denied for *** xxx");
@@ -102,7 +110,12 @@ describe("interpolation with a boundary", () => {
     const runs = join(dir, "runs");
     // The first run prints a token WeChat does not know; every later run prints a good one.
     const command = `echo run >> ${runs}; if [ $(wc -l < ${runs}) -eq 1 ]; then echo stale-token-0123456789; else printenv TOKEN_VALUE; fi`;
-    writeFileSync(join(dir, "wxconf.yaml"), yamlFile(`token_command: '${command}'\ntags:\n  - name: VIP\ntemplates: {}\nmenu:\n  button: [{ name: a, type: click, key: A }]\nconditional_menus:\n  - { name: vip, matchrule: { tag: VIP }, button: [{ name: b, type: click, key: B }] }\n`));
+    writeFileSync(
+      join(dir, "wxconf.yaml"),
+      yamlFile(
+        `token_command: '${command}'\ntags:\n  - name: VIP\ntemplates: {}\nmenu:\n  button: [{ name: a, type: click, key: A }]\nconditional_menus:\n  - { name: vip, matchrule: { tag: VIP }, button: [{ name: b, type: click, key: B }] }\n`,
+      ),
+    );
     const result = await runCli(["plan"], { cwd: dir, env: { WXCONF_API_BASE: emulator.url, TOKEN_VALUE: token } });
     expect(result.code).toBe(0);
     const rejected = emulator.calls().calls.filter((call) => call.errcode === 40001).length;
@@ -129,7 +142,10 @@ describe("bounded, well-formed input", () => {
 
   it("names the line and column of invalid UTF-8", async () => {
     const dir = workdir({});
-    writeFileSync(join(dir, "wxconf.yaml"), Buffer.concat([Buffer.from(yamlFile("tags:\n  - name: ok\n  - name: ab")), Buffer.from([0xc3, 0x28]), Buffer.from("\n")]));
+    writeFileSync(
+      join(dir, "wxconf.yaml"),
+      Buffer.concat([Buffer.from(yamlFile("tags:\n  - name: ok\n  - name: ab")), Buffer.from([0xc3, 0x28]), Buffer.from("\n")]),
+    );
     const result = await runCli(["validate"], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("wxconf.yaml:6:13: the file is not valid UTF-8 here");

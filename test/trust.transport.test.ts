@@ -14,7 +14,11 @@ afterEach(async () => {
 });
 
 async function hostile(routes: Record<string, Route>): Promise<HostileServer> {
-  const server = await startHostile({ ...WECHAT_DEFAULTS, "/cgi-bin/openapi/quota/get": json({ quota: { daily_limit: 1000, used: 0, remain: 1000 } }), ...routes });
+  const server = await startHostile({
+    ...WECHAT_DEFAULTS,
+    "/cgi-bin/openapi/quota/get": json({ quota: { daily_limit: 1000, used: 0, remain: 1000 } }),
+    ...routes,
+  });
   servers.push(server);
   return server;
 }
@@ -26,10 +30,12 @@ async function run(args: string[], server: { url: string }, sections = MENU, ext
   return runCli(args, { cwd: dir, env: { WXCONF_API_BASE: server.url, WXCONF_APP_SECRET: SECRET, WXCONF_RETRY_BASE_MS: "1", ...extra } });
 }
 
-const redirect = (status: number, to: string): Route => (_request, response) => {
-  response.writeHead(status, { location: to });
-  response.end();
-};
+const redirect =
+  (status: number, to: string): Route =>
+  (_request, response) => {
+    response.writeHead(status, { location: to });
+    response.end();
+  };
 
 const WRITES = /\/(create|addconditional|delconditional|delete|update|batchtagging|batchuntagging|api_set_industry|api_add_template|del_private_template)$/;
 
@@ -113,7 +119,8 @@ describe("where wxconf connects", () => {
 
   it("plain http goes only to localhost, ::1 and 127.0.0.0/8 literals", async () => {
     for (const host of ["localhost", "127.0.0.1", "127.9.8.7", "[::1]"]) expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of ["127.example.com", "127.0.0.1.nip.io", "10.0.0.1", "example.com", "1127.0.0.1", "0x7f.1"]) expect(isLoopbackHost(host), host).toBe(false);
+    for (const host of ["127.example.com", "127.0.0.1.nip.io", "10.0.0.1", "example.com", "1127.0.0.1", "0x7f.1"])
+      expect(isLoopbackHost(host), host).toBe(false);
     const result = await run(["plan"], { url: "http://127.example.com:8123" });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("must use https");

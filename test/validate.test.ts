@@ -20,7 +20,10 @@ async function expectInvalid(body: string, expected: Expected[], env: Record<str
   for (const { line, col, includes } of expected) {
     const prefix = `wxconf.yaml:${line}:${col}: `;
     const lines = result.stderr.split("\n").filter((text) => text.startsWith(prefix));
-    expect(lines.some((text) => text.includes(includes)), `expected ${prefix}…${includes}… in:\n${result.stderr}`).toBe(true);
+    expect(
+      lines.some((text) => text.includes(includes)),
+      `expected ${prefix}…${includes}… in:\n${result.stderr}`,
+    ).toBe(true);
   }
   expect(result.stderr).toContain(`${expected.length} problem${expected.length === 1 ? "" : "s"} found.`);
   return result;
@@ -40,9 +43,13 @@ describe("wxconf validate: valid files", () => {
 
   it("reads wxconf.yaml by default and interpolates ${NAME} from the environment", async () => {
     const dir = workdir({
-      "wxconf.yaml": "version: 1\naccount:\n  app_id: ${WXCONF_VAR_APP_ID}\n  app_secret: ${MY_SECRET}\nmenu:\n  button: [{ name: 官网, type: view, url: '${WXCONF_VAR_SITE}/home' }]\n",
+      "wxconf.yaml":
+        "version: 1\naccount:\n  app_id: ${WXCONF_VAR_APP_ID}\n  app_secret: ${MY_SECRET}\nmenu:\n  button: [{ name: 官网, type: view, url: '${WXCONF_VAR_SITE}/home' }]\n",
     });
-    const result = await runCli(["validate"], { cwd: dir, env: { WXCONF_VAR_APP_ID: "wx0123456789abcdef", MY_SECRET: "s3cr3t-value", WXCONF_VAR_SITE: "https://example.com" } });
+    const result = await runCli(["validate"], {
+      cwd: dir,
+      env: { WXCONF_VAR_APP_ID: "wx0123456789abcdef", MY_SECRET: "s3cr3t-value", WXCONF_VAR_SITE: "https://example.com" },
+    });
     expect(result.stdout).toBe("wxconf.yaml is valid\n");
     expect(result.code).toBe(0);
   });
@@ -103,7 +110,9 @@ describe("wxconf validate: the schema", () => {
   });
 
   it("suggests a button type for a typo", async () => {
-    await expectInvalid(`menu:\n  button:\n    - { name: a, type: clik, key: A }\n`, [{ line: 6, col: 24, includes: "'type' is 'clik' (did you mean 'click'?)" }]);
+    await expectInvalid(`menu:\n  button:\n    - { name: a, type: clik, key: A }\n`, [
+      { line: 6, col: 24, includes: "'type' is 'clik' (did you mean 'click'?)" },
+    ]);
   });
 
   it("checks the format of the app id", async () => {
@@ -134,11 +143,15 @@ describe("wxconf validate: WeChat's menu rules", () => {
 
   it("allows at most 5 sub buttons", async () => {
     const subs = ["a", "b", "c", "d", "e", "f"].map((name) => `        - ${click(name)}\n`).join("");
-    await expectInvalid(`menu:\n  button:\n    - name: 服务\n      sub_button:\n${subs}`, [{ line: 8, col: 9, includes: "button '服务' has 6 sub buttons, the limit is 5" }]);
+    await expectInvalid(`menu:\n  button:\n    - name: 服务\n      sub_button:\n${subs}`, [
+      { line: 8, col: 9, includes: "button '服务' has 6 sub buttons, the limit is 5" },
+    ]);
   });
 
   it("refuses an empty sub_button on a parent", async () => {
-    await expectInvalid(`menu:\n  button:\n    - name: 服务\n      sub_button: []\n`, [{ line: 7, col: 19, includes: "button '服务' has an empty sub_button" }]);
+    await expectInvalid(`menu:\n  button:\n    - name: 服务\n      sub_button: []\n`, [
+      { line: 7, col: 19, includes: "button '服务' has an empty sub_button" },
+    ]);
   });
 
   it("refuses a type on a parent", async () => {
@@ -162,12 +175,16 @@ describe("wxconf validate: WeChat's menu rules", () => {
   });
 
   it("limits a key to 128 bytes", async () => {
-    await expectInvalid(`menu:\n  button:\n    - { name: a, type: click, key: ${"K".repeat(129)} }\n`, [{ line: 6, col: 36, includes: "key is 129 bytes, the limit is 128" }]);
+    await expectInvalid(`menu:\n  button:\n    - { name: a, type: click, key: ${"K".repeat(129)} }\n`, [
+      { line: 6, col: 36, includes: "key is 129 bytes, the limit is 128" },
+    ]);
   });
 
   it("limits a url to 1024 bytes", async () => {
     const url = `https://example.com/${"p".repeat(1005)}`;
-    await expectInvalid(`menu:\n  button:\n    - { name: a, type: view, url: "${url}" }\n`, [{ line: 6, col: 35, includes: "url is 1025 bytes, the limit is 1024" }]);
+    await expectInvalid(`menu:\n  button:\n    - { name: a, type: view, url: "${url}" }\n`, [
+      { line: 6, col: 35, includes: "url is 1025 bytes, the limit is 1024" },
+    ]);
   });
 
   it("needs http or https urls", async () => {
@@ -217,12 +234,18 @@ describe("wxconf validate: conditional menus", () => {
   });
 
   it("allows at most 3 URL domains across all conditional menus", async () => {
-    const body = ["a", "b", "c", "d"].map((domain, index) => cm(`m${index}`, `{ client_platform_type: ${(index % 3) + 1}, tag: t${index} }`, `https://${domain}.example.com/`)).join("");
-    await expectInvalid(`${menu}conditional_menus:\n${body}`, [{ line: 7, col: 3, includes: "conditional menus link to 4 URL domains (a.example.com, b.example.com, c.example.com, d.example.com); WeChat allows 3" }]);
+    const body = ["a", "b", "c", "d"]
+      .map((domain, index) => cm(`m${index}`, `{ client_platform_type: ${(index % 3) + 1}, tag: t${index} }`, `https://${domain}.example.com/`))
+      .join("");
+    await expectInvalid(`${menu}conditional_menus:\n${body}`, [
+      { line: 7, col: 3, includes: "conditional menus link to 4 URL domains (a.example.com, b.example.com, c.example.com, d.example.com); WeChat allows 3" },
+    ]);
   });
 
   it("needs a default menu: refuses conditional menus when menu is null", async () => {
-    await expectInvalid(`menu: null\nconditional_menus:\n${cm("m", "{ tag: VIP }")}`, [{ line: 6, col: 3, includes: "conditional menus need a default menu (WeChat answers 65303)" }]);
+    await expectInvalid(`menu: null\nconditional_menus:\n${cm("m", "{ tag: VIP }")}`, [
+      { line: 6, col: 3, includes: "conditional menus need a default menu (WeChat answers 65303)" },
+    ]);
   });
 
   it("refuses a matchrule that repeats an earlier one", async () => {
@@ -242,7 +265,9 @@ describe("wxconf validate: tags, templates, industry, secrets", () => {
   });
 
   it("refuses a previous name that another tag uses", async () => {
-    await expectInvalid(`tags:\n  - name: VIP\n  - name: 会员\n    previously: [VIP]\n`, [{ line: 7, col: 18, includes: "tag name 'VIP' is used twice: a previous name of '会员'" }]);
+    await expectInvalid(`tags:\n  - name: VIP\n  - name: 会员\n    previously: [VIP]\n`, [
+      { line: 7, col: 18, includes: "tag name 'VIP' is used twice: a previous name of '会员'" },
+    ]);
   });
 
   it("refuses WeChat's reserved tag names", async () => {

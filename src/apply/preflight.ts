@@ -24,7 +24,9 @@ export function checkSavedPlan(saved: unknown, current: Plan, source: string): v
   if (!isJsonObject(saved) || typeof saved.checksum !== "string") throw new ApplyRefused(`${source} is not a plan saved by 'wxconf plan --out'`);
   const tool = isJsonObject(saved.tool) ? saved.tool.version : undefined;
   if (saved.format_version !== current.format_version || tool !== current.tool.version) {
-    throw new ApplyRefused(`${source} was made by wxconf ${String(tool)} (plan format ${String(saved.format_version)}); this is wxconf ${current.tool.version}: make the plan again`);
+    throw new ApplyRefused(
+      `${source} was made by wxconf ${String(tool)} (plan format ${String(saved.format_version)}); this is wxconf ${current.tool.version}: make the plan again`,
+    );
   }
   const broken = planContractProblems(saved);
   if (broken.length > 0) throw new ApplyRefused(`${source} is not a plan as 'wxconf plan --out' writes it (schemas/plan.schema.json)`, broken.slice(0, 10));
@@ -37,7 +39,8 @@ export function checkSavedPlan(saved: unknown, current: Plan, source: string): v
   const details: string[] = [];
   if (fingerprint.file !== current.fingerprint.file) details.push(`the file changed: ${current.config_file} is not what the plan was made from`);
   const differing = changedAddresses(savedFacts, current.fingerprint.account);
-  if (differing.length > 0) details.push(`the account changed at ${differing.slice(0, 20).join(", ")}${differing.length > 20 ? ` and ${differing.length - 20} more` : ""}`);
+  if (differing.length > 0)
+    details.push(`the account changed at ${differing.slice(0, 20).join(", ")}${differing.length > 20 ? ` and ${differing.length - 20} more` : ""}`);
   if (details.length === 0) details.push("the steps apply would run now differ from the saved ones");
   throw new ApplyRefused(`${source} no longer matches the file and the account: nothing was written`, [
     ...details,
@@ -55,8 +58,12 @@ function changedAddresses(before: JsonObject, after: Readonly<Record<string, str
 
 /** `--expect-checksum`: with or without the `sha256:` prefix, in any letter case. */
 export function normalizeChecksum(text: string): string {
-  const hex = text.trim().replace(/^sha256:/i, "").toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new ApplyRefused(`--expect-checksum '${text}' is not a checksum: give the 64 hex digits wxconf plan printed, with or without 'sha256:'`);
+  const hex = text
+    .trim()
+    .replace(/^sha256:/i, "")
+    .toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(hex))
+    throw new ApplyRefused(`--expect-checksum '${text}' is not a checksum: give the 64 hex digits wxconf plan printed, with or without 'sha256:'`);
   return `sha256:${hex}`;
 }
 

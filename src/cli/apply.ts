@@ -46,7 +46,11 @@ export async function runApply(planFile: string | undefined, options: ApplyOptio
   const json = options.format === "json";
   let abandoned = false;
   try {
-    out.error(`Reading account ${config.desired.app_id}: ${managedKinds(config.desired).map((kind) => kind.kind).join(", ")}…`);
+    out.error(
+      `Reading account ${config.desired.app_id}: ${managedKinds(config.desired)
+        .map((kind) => kind.kind)
+        .join(", ")}…`,
+    );
     const started = Date.now();
     const { plan } = await makePlan(configFile, config.desired, client.read);
     out.error(`Read the account in ${elapsed(started)}.\n`);
@@ -98,7 +102,9 @@ async function runSteps(plan: Plan, write: WriteClient, collaborators: ApplyColl
   });
   const release = interrupts.takeOver((signal) => {
     signalled = signal;
-    out.error(`\nInterrupted (${signal}): no new step will start; waiting for the call in flight (at most ${waitMs / 1000} s). Press Ctrl-C again to exit at once.`);
+    out.error(
+      `\nInterrupted (${signal}): no new step will start; waiting for the call in flight (at most ${waitMs / 1000} s). Press Ctrl-C again to exit at once.`,
+    );
     onSignal?.();
   });
   try {
@@ -117,7 +123,9 @@ function readSavedPlan(file: string): JsonObject {
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`cannot read the saved plan ${file}: ${code === "ENOENT" ? "no such file (make one with 'wxconf plan --out FILE')" : (error as Error).message}`);
+    throw new Error(
+      `cannot read the saved plan ${file}: ${code === "ENOENT" ? "no such file (make one with 'wxconf plan --out FILE')" : (error as Error).message}`,
+    );
   }
   let parsed: unknown;
   try {

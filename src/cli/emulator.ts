@@ -37,7 +37,9 @@ export async function runEmulator(options: EmulatorCommandOptions, out: Console,
   out.info(`  export WXCONF_API_BASE=${emulator.url} WXCONF_APP_SECRET=${emulator.appSecret}`);
   out.info("  npx wxconf plan -c examples/full.yaml");
   out.info("Or ask it yourself:");
-  out.info(`  curl -s -X POST ${emulator.url}/cgi-bin/stable_token -d '{"grant_type":"client_credential","appid":"${emulator.appId}","secret":"${emulator.appSecret}"}'`);
+  out.info(
+    `  curl -s -X POST ${emulator.url}/cgi-bin/stable_token -d '{"grant_type":"client_credential","appid":"${emulator.appId}","secret":"${emulator.appSecret}"}'`,
+  );
   out.info(`  curl -s ${emulator.url}/__emulator/calls`);
   out.info("Press Ctrl-C to stop.");
   await new Promise<void>((resolve) => interrupts.takeOver(() => resolve()));

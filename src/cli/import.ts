@@ -50,7 +50,9 @@ export async function runImport(options: ImportOptions, out: Console): Promise<E
     }
     for (const notice of result.notices) out.error(`Note: ${notice}`);
     if (result.dropped.length > 0 && !options.lenient) {
-      out.error(`${result.dropped.length} console-menu button(s) cannot be managed through the API (see the comments in the file); run with --lenient to accept that.`);
+      out.error(
+        `${result.dropped.length} console-menu button(s) cannot be managed through the API (see the comments in the file); run with --lenient to accept that.`,
+      );
       return EXIT.error;
     }
     return EXIT.ok;

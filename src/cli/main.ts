@@ -66,10 +66,12 @@ program
   .addOption(formatOption(["text", "json"]))
   .addOption(apiBaseOption())
   .option("--no-color", "do not colour the output")
-  .action((planFile: string | undefined, options) => run(options, async () => {
-    const { runApply } = await import("./apply.js");
-    return (opts, out, interrupts) => runApply(planFile, opts, out, interrupts);
-  }));
+  .action((planFile: string | undefined, options) =>
+    run(options, async () => {
+      const { runApply } = await import("./apply.js");
+      return (opts, out, interrupts) => runApply(planFile, opts, out, interrupts);
+    }),
+  );
 
 program
   .command("drift")

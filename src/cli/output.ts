@@ -13,7 +13,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * Values come from the server, and the lines go to $GITHUB_ENV or `eval`: only characters that mean
  * nothing to either (no newline, quote, $, space, backslash or `) pass.
  */
-const ENV_SAFE_VALUE = /^[A-Za-z0-9_.:@%+=\/-]*$/;
+const ENV_SAFE_VALUE = /^[A-Za-z0-9_.:@%+=/-]*$/;
 
 /** The ids application code needs, read from the live account (never copied by hand). */
 export async function runOutput(options: OutputOptions, out: Console): Promise<ExitCode> {

@@ -36,7 +36,12 @@ export function readConfigText(file: string): string {
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file (use -c to name the configuration file, or 'wxconf import' to write one from the account)" : code === "EISDIR" ? "a folder, not a file: -c must name a YAML file" : String((error as Error).message);
+    const reason =
+      code === "ENOENT"
+        ? "no such file (use -c to name the configuration file, or 'wxconf import' to write one from the account)"
+        : code === "EISDIR"
+          ? "a folder, not a file: -c must name a YAML file"
+          : String((error as Error).message);
     return fail(`cannot read: ${reason}`);
   }
   return decodeUtf8(bytes, (line, col) => fail("the file is not valid UTF-8 here: save it as UTF-8", line, col));

@@ -73,7 +73,10 @@ function interpolateString(
   return text.replace(REFERENCE, (match, name: string | undefined) => {
     if (match === "$${") return "${";
     if (name === undefined || !NAME.test(name)) {
-      problems.push({ path, message: `'${match.length > 40 ? `${match.slice(0, 40)}…` : match}' is not a valid reference: write \${NAME} with letters, digits and _` });
+      problems.push({
+        path,
+        message: `'${match.length > 40 ? `${match.slice(0, 40)}…` : match}' is not a valid reference: write \${NAME} with letters, digits and _`,
+      });
       return match;
     }
     if (!secretField && !name.startsWith(MANAGED_VARIABLE_PREFIX)) {

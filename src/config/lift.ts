@@ -56,7 +56,8 @@ export function restoreRuns(data: unknown, runs: readonly LiftedRun[]): unknown 
   if (runs.length === 0) return data;
   const byPlaceholder = new Map(runs.map((run) => [run.placeholder, run.items]));
   const visit = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.flatMap((item) => (typeof item === "string" && byPlaceholder.has(item) ? (byPlaceholder.get(item) as string[]) : [visit(item)]));
+    if (Array.isArray(value))
+      return value.flatMap((item) => (typeof item === "string" && byPlaceholder.has(item) ? (byPlaceholder.get(item) as string[]) : [visit(item)]));
     if (value !== null && typeof value === "object") {
       for (const [key, item] of Object.entries(value)) (value as Record<string, unknown>)[key] = visit(item);
     }

@@ -2,6 +2,7 @@
 
 export type Loose = Record<string, unknown>;
 
-export const asObject = (value: unknown): Loose | undefined => (value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Loose) : undefined);
+export const asObject = (value: unknown): Loose | undefined =>
+  value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Loose) : undefined;
 export const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 export const asString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);

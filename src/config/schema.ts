@@ -14,7 +14,6 @@ export interface SchemaProblem {
 type JsonSchema = { [key: string]: unknown };
 type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-
 /** The schema itself is read only to explain an unknown key (which keys are allowed there). */
 let rawSchema: JsonSchema | undefined;
 const schemaJson = (): JsonSchema => (rawSchema ??= JSON.parse(readFileSync(SCHEMA_URL, "utf8")) as JsonSchema);
@@ -84,8 +83,7 @@ function describe(error: ErrorObject): SchemaProblem[] {
 }
 
 const SPECIAL_KEYS: Record<string, string> = {
-  groups:
-    "'groups' is not supported: WeChat replaced user groups with user tags in 2016. Write 'tags' (a list of { name, previously, members })",
+  groups: "'groups' is not supported: WeChat replaced user groups with user tags in 2016. Write 'tags' (a list of { name, previously, members })",
   group_id: "'group_id' is WeChat's old name for a tag: write 'tag' (the tag's name) or 'tag_id'",
   app_secret: "'app_secret' belongs under 'account' (as a ${VARIABLE} reference)",
 };
@@ -104,7 +102,10 @@ function unknownKey(path: Path, key: string, schemaPath: string): SchemaProblem[
 }
 
 function describePath(path: Path): string {
-  return path.map((segment) => (typeof segment === "number" ? `[${segment}]` : segment)).join(".").replace(/\.\[/g, "[");
+  return path
+    .map((segment) => (typeof segment === "number" ? `[${segment}]` : segment))
+    .join(".")
+    .replace(/\.\[/g, "[");
 }
 
 /** The property names the schema allows where an additionalProperties error was raised. */
@@ -135,7 +136,8 @@ function enumMessage(path: Path, error: ErrorObject): string {
 function patternMessage(path: Path): string {
   const last = path[path.length - 1];
   if (last === "app_id") return "'app_id' must be an AppID: 'wx' followed by 16 lower-case hex digits (开发 > 基本配置)";
-  if (path[0] === "conditional_menus" && last === "name") return "a conditional menu's name is a label without spaces or dots (used in addresses like conditional_menu.NAME)";
+  if (path[0] === "conditional_menus" && last === "name")
+    return "a conditional menu's name is a label without spaces or dots (used in addresses like conditional_menu.NAME)";
   if (last === "tag_id") return "'tag_id' must be a tag's numeric id";
   return `${fieldName(path)} has an invalid format`;
 }

@@ -17,14 +17,15 @@ const INVISIBLE_ONLY = /^[\s\p{Cf}\u115f\u1160\u3164\uffa0\u2800]+$/u;
 
 function describeCharacter(text: string): string {
   const found = CONTROL.exec(text);
-  const code = found ? found[0].codePointAt(0) ?? 0 : 0;
+  const code = found ? (found[0].codePointAt(0) ?? 0) : 0;
   return `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 function problemOf(text: string): string | undefined {
   if (CONTROL.test(text)) return `contains a control character (${describeCharacter(text)}): WeChat shows it as garbage or rejects it; remove it`;
   if (INVISIBLE_ONLY.test(text)) return "is made only of invisible characters (spaces, zero-width characters): followers would see nothing";
-  if (containsSecret(text)) return "contains a secret (the value of a credential variable or a secret field): plans show managed values, so a secret must not be in one";
+  if (containsSecret(text))
+    return "contains a secret (the value of a credential variable or a secret field): plans show managed values, so a secret must not be in one";
   return undefined;
 }
 

@@ -162,7 +162,11 @@ export class Account {
   removeMember(tagId: number, openid: string): void {
     this.tags.get(tagId)?.members.delete(openid);
     const owned = this.followers.get(openid);
-    if (owned) this.followers.set(openid, owned.filter((id) => id !== tagId));
+    if (owned)
+      this.followers.set(
+        openid,
+        owned.filter((id) => id !== tagId),
+      );
   }
 
   newTemplateId(): string {

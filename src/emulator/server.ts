@@ -94,7 +94,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       send(response, 404, { errcode: 40066, errmsg: withRid(`invalid url: the emulator does not serve ${url.pathname}`) });
       return;
     }
-    const record: CallRecord = { seq: records.length + 1, method: request.method ?? "GET", path: url.pathname, write: endpoint.write, errcode: null, applied: false, receivedMs };
+    const record: CallRecord = {
+      seq: records.length + 1,
+      method: request.method ?? "GET",
+      path: url.pathname,
+      write: endpoint.write,
+      errcode: null,
+      applied: false,
+      receivedMs,
+    };
     records.push(record);
     const fault = faults.next(url.pathname, endpoint.write);
     if (fault) record.fault = fault;

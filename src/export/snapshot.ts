@@ -12,7 +12,6 @@ export interface AccountSnapshot {
   unreadable: Array<{ section: string; note: string }>;
 }
 
-
 export async function readAccount(read: ReadClient, appId: string, options: { withMembers: boolean }): Promise<AccountSnapshot> {
   const session = new ReadSession(read);
   const unreadable: AccountSnapshot["unreadable"] = [];

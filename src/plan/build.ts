@@ -4,7 +4,17 @@ import { append } from "../append.js";
 import type { DesiredState } from "../resources/kind.js";
 import { canonicalJson, sha256 } from "../json.js";
 import { managedKinds } from "../resources/index.js";
-import { PlanError, ReadSession, type Change, type LiveState, type PlanFacts, type ResourceModule, type SafetyFinding, type StepDraft, type Unmanaged } from "../resources/kind.js";
+import {
+  PlanError,
+  ReadSession,
+  type Change,
+  type LiveState,
+  type PlanFacts,
+  type ResourceModule,
+  type SafetyFinding,
+  type StepDraft,
+  type Unmanaged,
+} from "../resources/kind.js";
 import type { ReadClient } from "../wechat/client.js";
 import { ENDPOINTS } from "../wechat/endpoints.js";
 import { VERSION } from "../version.js";
@@ -16,7 +26,9 @@ import { orderSteps } from "./order.js";
 export async function readLive(desired: DesiredState, reader: ReadClient): Promise<LiveState> {
   const session = new ReadSession(reader);
   const parts = await Promise.all(managedKinds(desired).map((kind) => kind.read(desired, session)));
-  return parts.reduce<LiveState>((live, part) => ({ ...live, ...part, ...(part.members && { members: { ...live.members, ...part.members } }) }), {});
+  const live: LiveState = {};
+  for (const part of parts) Object.assign(live, part, part.members && { members: { ...live.members, ...part.members } });
+  return live;
 }
 
 const digest = (value: unknown) => `sha256:${sha256(canonicalJson(value))}`;
@@ -70,7 +82,10 @@ export function computePlan(configFile: string, desired: DesiredState, live: Liv
     const part = kind.diff(desired, live, facts);
     facts = { ...facts, ...part.facts };
     append(changes, part.changes);
-    append(drafts, part.steps.map((draft) => ({ draft, kind: kind.kind, kindOrder })));
+    append(
+      drafts,
+      part.steps.map((draft) => ({ draft, kind: kind.kind, kindOrder })),
+    );
     append(unmanaged, part.unmanaged);
     append(warnings, part.warnings);
     append(problems, part.problems);

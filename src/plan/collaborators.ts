@@ -13,7 +13,12 @@ export function applyCollaborators(plan: Plan, desired: DesiredState, read: Read
     confirm(step: Step, body: JsonObject): Promise<Confirmation> {
       const kind = kindOf(step.kind);
       if (!kind) throw new Error(`bug: no resource kind ${step.kind} in the registry`);
-      return kind.confirm(step, body, plan.changes.find((change) => change.address === step.address), read);
+      return kind.confirm(
+        step,
+        body,
+        plan.changes.find((change) => change.address === step.address),
+        read,
+      );
     },
     async replan(): Promise<Plan> {
       return (await makePlan(plan.config_file, desired, read)).plan;

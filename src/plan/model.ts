@@ -34,7 +34,6 @@ export interface Step {
   produces?: { ref: string; from: string };
 }
 
-
 export interface PlanSummary {
   add: number;
   change: number;

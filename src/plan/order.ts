@@ -39,7 +39,9 @@ export function orderSteps<T extends { draft: StepDraft; kindOrder: number }>(it
     if (list) list.push(node);
     else byName.set(name, [node]);
   };
-  items.forEach(({ draft }, index) => named(draft.id, index));
+  items.forEach(({ draft }, index) => {
+    named(draft.id, index);
+  });
   const groups = new Map<string, number>();
   items.forEach(({ draft }, index) => {
     for (const group of draft.groups ?? []) {
@@ -58,7 +60,9 @@ export function orderSteps<T extends { draft: StepDraft; kindOrder: number }>(it
 
   markNeeded(nodes, items.length);
   const ready = new StepQueue(nodes, items.length);
-  nodes.forEach((node, index) => node.waitingOn === 0 && ready.push(index));
+  nodes.forEach((node, index) => {
+    if (node.waitingOn === 0) ready.push(index);
+  });
   const ordered: T[] = [];
   let processed = 0;
   for (let index = ready.pop(); index !== undefined; index = ready.pop()) {

@@ -24,7 +24,10 @@ export function renderApplyText(result: ApplyResult, color: boolean): string {
   if (result.status === "incomplete") {
     out.push(paint("yellow", `Apply made all ${total} calls, but reading the account again shows it still differs from the file:`), "");
     for (const remaining of result.remaining) {
-      append(out, changeLines(remaining, "plan").map((line) => `  ${line.level ? "    " : ""}${line.mark} ${line.text}`));
+      append(
+        out,
+        changeLines(remaining, "plan").map((line) => `  ${line.level ? "    " : ""}${line.mark} ${line.text}`),
+      );
       out.push("");
     }
     out.push("Run 'wxconf plan' to see why; WeChat may take a moment to show a change.");
@@ -51,7 +54,8 @@ export function renderApplyText(result: ApplyResult, color: boolean): string {
     }
   }
   out.push("", `Done (${done.length} of ${total}):`, ...(done.length ? done.map(stepLine) : ["  (none)"]));
-  if (inFlight.length > 0) out.push("", `In flight, outcome unknown (${inFlight.length}): sent, but apply stopped before the answer came`, ...inFlight.map(stepLine));
+  if (inFlight.length > 0)
+    out.push("", `In flight, outcome unknown (${inFlight.length}): sent, but apply stopped before the answer came`, ...inFlight.map(stepLine));
   if (result.status !== "unverified") out.push("", `Not attempted (${skipped.length}):`, ...(skipped.length ? skipped.map(stepLine) : ["  (none)"]));
   out.push(
     "",

@@ -48,7 +48,10 @@ export function formatValue(value: Json | undefined): string {
   if (isPlaceholder(value)) return "(known after apply)";
   if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map((item) => (typeof item === "string" ? item : formatValue(item))).join(", ")}]`;
-  if (typeof value === "object") return `{ ${Object.entries(value).map(([key, item]) => `${key}: ${formatValue(item)}`).join(", ")} }`;
+  if (typeof value === "object")
+    return `{ ${Object.entries(value)
+      .map(([key, item]) => `${key}: ${formatValue(item)}`)
+      .join(", ")} }`;
   return String(value);
 }
 
@@ -76,7 +79,10 @@ export function changeLines(change: Change, framing: Framing): Line[] {
     { mark: "#", level: 0, text: headline(change, framing) },
     { mark: symbolOf(change.actions), level: 0, text: change.address },
   ];
-  const details = change.details.length > 0 ? change.details.map((detail): Line => ({ mark: DETAIL_SYMBOL[detail.action], level: 1, text: detailText(detail) })) : fieldLines(change);
+  const details =
+    change.details.length > 0
+      ? change.details.map((detail): Line => ({ mark: DETAIL_SYMBOL[detail.action], level: 1, text: detailText(detail) }))
+      : fieldLines(change);
   return [...lines, ...details];
 }
 

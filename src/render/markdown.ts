@@ -40,13 +40,25 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   const framing = options.framing ?? "plan";
   const limit = options.maxLength ?? GITHUB_COMMENT_LIMIT - 1_000;
   const title = framing === "drift" ? "wxconf drift" : "wxconf plan";
-  const head: string[] = [`### ${title}: ${summaryLine(plan, framing)}`, "", `Account \`${plan.account.app_id}\`, file \`${plan.config_file}\`.${plan.steps.length ? ` ${callsLine(plan)}` : ""}`, ""];
+  const head: string[] = [
+    `### ${title}: ${summaryLine(plan, framing)}`,
+    "",
+    `Account \`${plan.account.app_id}\`, file \`${plan.config_file}\`.${plan.steps.length ? ` ${callsLine(plan)}` : ""}`,
+    "",
+  ];
 
   const deleted = plan.changes.filter((change) => change.actions.includes("delete"));
   if (deleted.length > 0) {
-    const names = listed(deleted.map((change) => `\`${change.address}\``), 20).join(", ");
+    const names = listed(
+      deleted.map((change) => `\`${change.address}\``),
+      20,
+    ).join(", ");
     head.push("> [!CAUTION]", `> **This ${framing === "drift" ? "drift's fix" : "plan"} deletes ${deleted.length} object(s):** ${names}`);
-    for (const finding of listed(plan.safety.map((item) => `${item.message} (apply needs \`--allow-destroy\`)`), 10)) head.push(`> - ${finding}`);
+    for (const finding of listed(
+      plan.safety.map((item) => `${item.message} (apply needs \`--allow-destroy\`)`),
+      10,
+    ))
+      head.push(`> - ${finding}`);
     head.push("");
   }
   for (const warning of plan.warnings) head.push(`> [!WARNING]`, `> ${warning}`, "");
@@ -64,7 +76,11 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
     for (const item of plan.unmanaged) body.push(`  ${item.address}: ${item.note}`);
   }
 
-  const open = [`<details><summary>Details: ${plan.changes.length} change(s)${plan.unmanaged.length ? `, ${plan.unmanaged.length} not managed` : ""}</summary>`, "", "```diff"];
+  const open = [
+    `<details><summary>Details: ${plan.changes.length} change(s)${plan.unmanaged.length ? `, ${plan.unmanaged.length} not managed` : ""}</summary>`,
+    "",
+    "```diff",
+  ];
   const close = ["```", ...menuPreviews(plan), "", "</details>"];
   const fixed = [...head, ...open, ...close, ...foot].join("\n").length + 200;
   const kept: string[] = [];

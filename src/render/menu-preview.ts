@@ -6,7 +6,8 @@ import type { MenuButton } from "../wechat/types.js";
 /** Display columns: East Asian wide characters take two. */
 export function displayWidth(text: string): number {
   let width = 0;
-  for (const char of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u.test(char) ? 2 : 1;
+  for (const char of text)
+    width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u.test(char) ? 2 : 1;
   return width;
 }
 
@@ -81,7 +82,9 @@ export function svgPreview(buttons: readonly MenuButton[], title: string, subtit
     if (index > 0) parts.push(`<line x1="${left}" y1="${barTop + 14}" x2="${left}" y2="${barTop + BAR - 14}" stroke="#d9d9d9"/>`);
     const top = shownName(button.name, MENU_DISPLAY.topColumns);
     const label = `${button.sub_button?.length ? "≡ " : ""}${top.text}`;
-    parts.push(`<text x="${center}" y="${barTop + BAR / 2 + 5}" font-size="15" text-anchor="middle" fill="${top.cut ? "#d93025" : "#111"}">${escapeXml(label)}</text>`);
+    parts.push(
+      `<text x="${center}" y="${barTop + BAR / 2 + 5}" font-size="15" text-anchor="middle" fill="${top.cut ? "#d93025" : "#111"}">${escapeXml(label)}</text>`,
+    );
     const children = button.sub_button ?? [];
     if (children.length === 0) return;
     const popupHeight = children.length * ITEM;
@@ -91,7 +94,9 @@ export function svgPreview(buttons: readonly MenuButton[], title: string, subtit
       const y = popupTop + position * ITEM;
       if (position > 0) parts.push(`<line x1="${left + 14}" y1="${y}" x2="${left + column - 14}" y2="${y}" stroke="#ececec"/>`);
       const sub = shownName(child.name, MENU_DISPLAY.subColumns);
-      parts.push(`<text x="${center}" y="${y + ITEM / 2 + 5}" font-size="14" text-anchor="middle" fill="${sub.cut ? "#d93025" : "#111"}">${escapeXml(sub.text)}</text>`);
+      parts.push(
+        `<text x="${center}" y="${y + ITEM / 2 + 5}" font-size="14" text-anchor="middle" fill="${sub.cut ? "#d93025" : "#111"}">${escapeXml(sub.text)}</text>`,
+      );
     });
   });
   parts.push("</svg>");

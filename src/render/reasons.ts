@@ -4,7 +4,8 @@ import type { Change } from "../plan/model.js";
 
 type Args = Readonly<JsonObject>;
 const list = (value: Json | undefined): Json[] => (Array.isArray(value) ? value : []);
-const text = (value: Json | undefined): string => (value === undefined || value === null ? "?" : typeof value === "object" ? JSON.stringify(value) : String(value));
+const text = (value: Json | undefined): string =>
+  value === undefined || value === null ? "?" : typeof value === "object" ? JSON.stringify(value) : String(value);
 
 const SENTENCES: Record<string, (args: Args) => string> = {
   // the industry
@@ -38,7 +39,8 @@ const SENTENCES: Record<string, (args: Args) => string> = {
   // conditional menus
   conditional_missing: () => "the account has no conditional menu with this rule",
   cannot_update: () => "conditional menus cannot be updated: its buttons changed",
-  precedence_moved: (args) => `it moves from precedence ${text(args.from)} to ${text(args.to)}, and conditional menus cannot be reordered: it is deleted and added again`,
+  precedence_moved: (args) =>
+    `it moves from precedence ${text(args.from)} to ${text(args.to)}, and conditional menus cannot be reordered: it is deleted and added again`,
   below_changed: () => "a menu below it is added or replaced, and conditional menus cannot be reordered: it is deleted and added again to stay above it",
   conditional_not_in_file: (args) => `not in the file (${text(args.rule)})`,
 };

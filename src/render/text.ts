@@ -32,11 +32,16 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
   out.push(intro, "");
 
   if (plan.changes.length > 0) {
-    out.push(framing === "drift" ? "Symbols show what apply would do to restore the file's configuration:" : "wxconf will perform the following actions. Symbols:");
+    out.push(
+      framing === "drift" ? "Symbols show what apply would do to restore the file's configuration:" : "wxconf will perform the following actions. Symbols:",
+    );
     for (const mark of symbolsInUse(plan)) out.push(`${mark.padStart(5)} ${LEGEND[mark]}`);
     out.push("");
     for (const change of plan.changes) {
-      append(out, changeLines(change, framing).map((line) => layout(line, paint)));
+      append(
+        out,
+        changeLines(change, framing).map((line) => layout(line, paint)),
+      );
       out.push("");
     }
   }

@@ -36,7 +36,7 @@ import type { ApiIndustry, ApiTag, ApiTemplate, MenuButton, MenuState } from "..
  * The desired state, one field per kind's section (`tags`, `menu`...), each added by its kind's section.ts
  * (`declare module "../kind.js" { interface DesiredSections { tags?: DesiredTag[] } }`). Absent = not managed.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
+// biome-ignore lint/suspicious/noEmptyInterface: the kinds' section.ts files add the fields (module augmentation).
 export interface DesiredSections {}
 
 export interface DesiredState extends DesiredSections {

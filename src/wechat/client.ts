@@ -111,7 +111,13 @@ export interface OpenClient {
 /** A client that can only read: for plan, drift, import and output. */
 export function openReadClient(options: ClientOptions): OpenClient {
   const connection = connect(options, false);
-  return { read: readClient(connection.caller), stats: () => ({ ...connection.transport.stats }), prefetchToken: connection.prefetchToken, close: connection.close, destroy: connection.destroy };
+  return {
+    read: readClient(connection.caller),
+    stats: () => ({ ...connection.transport.stats }),
+    prefetchToken: connection.prefetchToken,
+    close: connection.close,
+    destroy: connection.destroy,
+  };
 }
 
 /** A client that reads and writes: for apply. */
@@ -169,7 +175,12 @@ const isTagging = (endpoint: Endpoint) => endpoint === ENDPOINTS.tagsBatchTaggin
  */
 function required(answer: JsonObject, endpoint: Endpoint, field: string, shape: "list" | "object" | "number"): JsonObject {
   const value = answer[field];
-  const fits = shape === "list" ? Array.isArray(value) : shape === "object" ? isJsonObject(value) : typeof value === "number" || (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)));
+  const fits =
+    shape === "list"
+      ? Array.isArray(value)
+      : shape === "object"
+        ? isJsonObject(value)
+        : typeof value === "number" || (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)));
   if (fits) return answer;
   throw new UnexpectedAnswerError(
     endpoint.path,
@@ -179,7 +190,8 @@ function required(answer: JsonObject, endpoint: Endpoint, field: string, shape: 
 }
 
 function readClient(caller: Caller): ReadClient {
-  const read = async (endpoint: Endpoint, field: string, shape: "list" | "object" | "number", body?: JsonObject) => required(await caller.call(endpoint, body), endpoint, field, shape);
+  const read = async (endpoint: Endpoint, field: string, shape: "list" | "object" | "number", body?: JsonObject) =>
+    required(await caller.call(endpoint, body), endpoint, field, shape);
   return {
     getMenu: async () => {
       const answer = await caller.call(ENDPOINTS.menuGet, undefined, [46003]);
@@ -202,7 +214,8 @@ function readClient(caller: Caller): ReadClient {
         next = typeof answer.next_openid === "string" ? answer.next_openid : "";
         // The end: an empty page or no next_openid; or as many as tags/get counted, saving a call.
         if (page.length === 0 || next === "" || (knownCount !== undefined && members.length >= knownCount)) return members;
-        if (page.length > TAG_LIMITS.membersPageSize) throw new UnexpectedAnswerError(ENDPOINTS.tagMembers.path, "it returned more than a page", "is --api-base a WeChat API?");
+        if (page.length > TAG_LIMITS.membersPageSize)
+          throw new UnexpectedAnswerError(ENDPOINTS.tagMembers.path, "it returned more than a page", "is --api-base a WeChat API?");
       }
     },
     getTagsOfFollower: async (openid) => {

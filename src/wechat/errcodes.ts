@@ -67,7 +67,11 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   ),
   45010: info("menu count over the limit", "none", MENU_RULES),
   45011: info("the minute quota of this API is used up", "minute", "slow down: wxconf waited and retried; run it again in a minute"),
-  45026: info("too many templates (WeChat keeps at most 25)", "none", "delete unused templates, or set prune.templates: true so wxconf deletes the ones the file does not list"),
+  45026: info(
+    "too many templates (WeChat keeps at most 25)",
+    "none",
+    "delete unused templates, or set prune.templates: true so wxconf deletes the ones the file does not list",
+  ),
   45056: info("too many tags (WeChat allows 100)", "none", "delete unused tags, or set prune.tags: true"),
   45057: info("the tag has more than 100 000 followers and cannot be deleted", "none", "untag followers until 100 000 or fewer remain, then delete it"),
   45058: info("system tags (ids 0, 1, 2) cannot be changed or deleted"),

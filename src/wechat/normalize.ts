@@ -4,8 +4,7 @@ import { isJsonObject, type Json, type JsonObject } from "../json.js";
 import { BUTTON_FIELDS, BUTTON_TYPES, type ButtonType } from "./rules.js";
 import type { ApiIndustry, ApiTag, ApiTemplate, IndustryName, LiveConditionalMenu, Matchrule, MenuButton, MenuState } from "./types.js";
 
-const text = (value: unknown): string | undefined =>
-  typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
+const text = (value: unknown): string | undefined => (typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined);
 
 /** Buttons from any source (menu/get, a file, a request) with known fields only, in WeChat's field order. */
 export function cleanButtons(raw: unknown): MenuButton[] {

@@ -205,7 +205,10 @@ function checkButton(button: unknown, path: RulePath, level: "top" | "sub"): Rul
 
   if (hasChildren) {
     if (level === "sub") {
-      return [...issues, { path: [...path, "sub_button"], errcode: 40022, message: `${label}: menus have two levels only; a sub button cannot have sub buttons` }];
+      return [
+        ...issues,
+        { path: [...path, "sub_button"], errcode: 40022, message: `${label}: menus have two levels only; a sub button cannot have sub buttons` },
+      ];
     }
     if (button.type !== undefined) {
       issues.push({
@@ -217,7 +220,12 @@ function checkButton(button: unknown, path: RulePath, level: "top" | "sub"): Rul
     // The docs forbid only a type beside sub_button; live menus carry a key or url there, and WeChat keeps them.
     for (const field of BUTTON_FIELDS) {
       if (button[field] !== undefined) {
-        issues.push({ path: [...path, field], errcode: codes.type, warning: true, message: `${label} has sub buttons, so '${field}' does nothing (WeChat accepts and ignores it; you may remove it)` });
+        issues.push({
+          path: [...path, field],
+          errcode: codes.type,
+          warning: true,
+          message: `${label} has sub buttons, so '${field}' does nothing (WeChat accepts and ignores it; you may remove it)`,
+        });
       }
     }
     if (children.length > MENU_LIMITS.maxSubButtons) {
@@ -227,12 +235,18 @@ function checkButton(button: unknown, path: RulePath, level: "top" | "sub"): Rul
         message: `${label} has ${children.length} sub buttons, the limit is ${MENU_LIMITS.maxSubButtons}`,
       });
     }
-    children.forEach((child, index) => issues.push(...checkButton(child, [...path, "sub_button", index], "sub")));
+    children.forEach((child, index) => {
+      issues.push(...checkButton(child, [...path, "sub_button", index], "sub"));
+    });
     return issues;
   }
 
   if (Array.isArray(children) && level === "top" && button.type === undefined) {
-    issues.push({ path: [...path, "sub_button"], errcode: CODES.sub.count, message: `${label} has an empty sub_button: give it ${MENU_LIMITS.minSubButtons} to ${MENU_LIMITS.maxSubButtons} sub buttons, or a type` });
+    issues.push({
+      path: [...path, "sub_button"],
+      errcode: CODES.sub.count,
+      message: `${label} has an empty sub_button: give it ${MENU_LIMITS.minSubButtons} to ${MENU_LIMITS.maxSubButtons} sub buttons, or a type`,
+    });
     return issues;
   }
   if (button.type === undefined) {
@@ -240,7 +254,11 @@ function checkButton(button: unknown, path: RulePath, level: "top" | "sub"): Rul
     return issues;
   }
   if (typeof button.type !== "string" || !(BUTTON_TYPES as readonly string[]).includes(button.type)) {
-    issues.push({ path: [...path, "type"], errcode: codes.type, message: `${label} has unknown type '${String(button.type)}'; WeChat's types are ${BUTTON_TYPES.join(", ")}` });
+    issues.push({
+      path: [...path, "type"],
+      errcode: codes.type,
+      message: `${label} has unknown type '${String(button.type)}'; WeChat's types are ${BUTTON_TYPES.join(", ")}`,
+    });
     return issues;
   }
   const type = button.type as ButtonType;
@@ -248,7 +266,11 @@ function checkButton(button: unknown, path: RulePath, level: "top" | "sub"): Rul
     issues.push({ path, errcode: missingFieldCode(field, codes), message: `${label} of type ${type} needs '${field}'` });
   }
   if (typeof button.key === "string" && utf8Bytes(button.key) > MENU_LIMITS.keyBytes) {
-    issues.push({ path: [...path, "key"], errcode: codes.key, message: `${label}: key is ${utf8Bytes(button.key)} bytes, the limit is ${MENU_LIMITS.keyBytes}` });
+    issues.push({
+      path: [...path, "key"],
+      errcode: codes.key,
+      message: `${label}: key is ${utf8Bytes(button.key)} bytes, the limit is ${MENU_LIMITS.keyBytes}`,
+    });
   }
   if (typeof button.url === "string" && button.url !== "") issues.push(...checkUrl(button.url, [...path, "url"], label, codes));
   return issues;
@@ -316,9 +338,15 @@ export function checkMatchrule(matchrule: unknown, path: RulePath = ["matchrule"
   }
   const platform = matchrule.client_platform_type;
   if (platform !== undefined && platform !== "" && !Object.keys(CLIENT_PLATFORM_TYPES).includes(String(platform))) {
-    issues.push({ path: [...path, "client_platform_type"], errcode: 65304, message: `client_platform_type must be 1 (iOS), 2 (Android) or 3 (other), not '${String(platform)}'` });
+    issues.push({
+      path: [...path, "client_platform_type"],
+      errcode: 65304,
+      message: `client_platform_type must be 1 (iOS), 2 (Android) or 3 (other), not '${String(platform)}'`,
+    });
   }
-  const meaningful = Object.entries(matchrule).some(([field, value]) => value !== undefined && value !== "" && !(REMOVED_MATCHRULE_FIELDS as readonly string[]).includes(field));
+  const meaningful = Object.entries(matchrule).some(
+    ([field, value]) => value !== undefined && value !== "" && !(REMOVED_MATCHRULE_FIELDS as readonly string[]).includes(field),
+  );
   if (!meaningful && issues.length === 0) {
     issues.push({ path, errcode: 65304, message: "the matchrule is empty: give it a tag (or tag_id) and/or a client_platform_type" });
   }

@@ -131,7 +131,11 @@ class CommandToken implements TokenProvider {
 }
 
 function firstLine(text: string): string {
-  const line = text.split("\n").map((part) => part.trim()).find((part) => part !== "") ?? "";
+  const line =
+    text
+      .split("\n")
+      .map((part) => part.trim())
+      .find((part) => part !== "") ?? "";
   return line.length > STDERR_SHOWN ? `${line.slice(0, STDERR_SHOWN)}…` : line;
 }
 
@@ -212,7 +216,5 @@ export function selectTokenProvider(
   }
   const secret = credentials.app_secret ?? env.WXCONF_APP_SECRET;
   if (secret) return new StableToken(credentials.app_id, secret, transport);
-  throw new CredentialsError(
-    "no credentials: set $WXCONF_APP_SECRET (or account.app_secret: ${VAR}), $WXCONF_ACCESS_TOKEN, or token_command in the file",
-  );
+  throw new CredentialsError("no credentials: set $WXCONF_APP_SECRET (or account.app_secret: ${VAR}), $WXCONF_ACCESS_TOKEN, or token_command in the file");
 }

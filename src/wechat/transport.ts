@@ -115,7 +115,11 @@ export class Transport {
     await new Promise((resolve) => setTimeout(resolve, delayMs));
   }
 
-  private async exchange(endpoint: Endpoint, request: { token?: string; query?: Readonly<Record<string, string>>; body?: JsonObject }, attempt: number): Promise<JsonObject> {
+  private async exchange(
+    endpoint: Endpoint,
+    request: { token?: string; query?: Readonly<Record<string, string>>; body?: JsonObject },
+    attempt: number,
+  ): Promise<JsonObject> {
     const url = new URL(endpoint.path, this.options.apiBase);
     for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
     if (request.token !== undefined) url.searchParams.set("access_token", request.token);
@@ -149,7 +153,11 @@ export class Transport {
       }
       if (response.status >= 300 && response.status < 400) {
         await response.body?.cancel().catch(() => undefined);
-        throw new UnexpectedAnswerError(endpoint.path, `redirect refused: HTTP ${response.status} to ${redirectHost(response, url)}; wxconf follows no redirect, so nothing was sent there`, REDIRECT_HINT);
+        throw new UnexpectedAnswerError(
+          endpoint.path,
+          `redirect refused: HTTP ${response.status} to ${redirectHost(response, url)}; wxconf follows no redirect, so nothing was sent there`,
+          REDIRECT_HINT,
+        );
       }
       let text: string;
       try {

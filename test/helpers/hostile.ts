@@ -15,10 +15,12 @@ export interface HostileServer {
   close(): Promise<void>;
 }
 
-export const json = (body: unknown): Route => (_request, response) => {
-  response.writeHead(200, { "content-type": "application/json" });
-  response.end(JSON.stringify(body));
-};
+export const json =
+  (body: unknown): Route =>
+  (_request, response) => {
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify(body));
+  };
 
 /** Answers that make a plan of an empty account work: a token, and every read with its list. */
 export const WECHAT_DEFAULTS: Record<string, Route> = {
@@ -66,33 +68,37 @@ export async function startHostile(routes: Record<string, Route>): Promise<Hosti
 }
 
 /** Headers at once, then one byte every `everyMs`, for at most `bytes` bytes: an answer that never quite arrives. */
-export const trickle = (everyMs: number, bytes: number): Route => (request, response) => {
-  response.writeHead(200, { "content-type": "application/json" });
-  response.write("{");
-  let sent = 1;
-  const timer = setInterval(() => {
-    if (sent++ >= bytes || response.destroyed) {
-      clearInterval(timer);
-      response.end("}");
-      return;
-    }
-    response.write(" ");
-  }, everyMs);
-  request.socket.on("close", () => clearInterval(timer));
-};
+export const trickle =
+  (everyMs: number, bytes: number): Route =>
+  (request, response) => {
+    response.writeHead(200, { "content-type": "application/json" });
+    response.write("{");
+    let sent = 1;
+    const timer = setInterval(() => {
+      if (sent++ >= bytes || response.destroyed) {
+        clearInterval(timer);
+        response.end("}");
+        return;
+      }
+      response.write(" ");
+    }, everyMs);
+    request.socket.on("close", () => clearInterval(timer));
+  };
 
 /** A body that goes on until the client hangs up, or `maxBytes` have been sent. */
-export const endless = (maxBytes: number): Route => (request, response) => {
-  response.writeHead(200, { "content-type": "application/json" });
-  const chunk = Buffer.alloc(1 << 20, 0x20);
-  let sent = 0;
-  const pump = () => {
-    while (sent < maxBytes && !response.destroyed) {
-      sent += chunk.length;
-      if (!response.write(chunk)) return void response.once("drain", pump);
-    }
-    response.end();
+export const endless =
+  (maxBytes: number): Route =>
+  (request, response) => {
+    response.writeHead(200, { "content-type": "application/json" });
+    const chunk = Buffer.alloc(1 << 20, 0x20);
+    let sent = 0;
+    const pump = () => {
+      while (sent < maxBytes && !response.destroyed) {
+        sent += chunk.length;
+        if (!response.write(chunk)) return void response.once("drain", pump);
+      }
+      response.end();
+    };
+    request.socket.on("close", () => (sent = maxBytes));
+    pump();
   };
-  request.socket.on("close", () => (sent = maxBytes));
-  pump();
-};

@@ -3,7 +3,6 @@ import { checkTagName, isSystemTag, TAG_LIMITS } from "../../wechat/rules.js";
 import type { Account } from "../account.js";
 import { fail, objectField, stringList, type Handler } from "./common.js";
 
-
 function checkName(account: Account, name: unknown): string {
   if (typeof name !== "string") fail(45158, "tag name too long");
   const problem = checkTagName(name);

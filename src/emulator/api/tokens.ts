@@ -11,7 +11,10 @@ function checkCaller(account: Account, appid: unknown, clientIp: string): void {
   }
 }
 
-const answer = (token: string, expiresAt: number): JsonObject => ({ access_token: token, expires_in: Math.max(0, Math.round((expiresAt - Date.now()) / 1000)) });
+const answer = (token: string, expiresAt: number): JsonObject => ({
+  access_token: token,
+  expires_in: Math.max(0, Math.round((expiresAt - Date.now()) / 1000)),
+});
 
 /**
  * GET /cgi-bin/token: a new token on every call; the previous ones stay valid for 5 more minutes.

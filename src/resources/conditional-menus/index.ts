@@ -1,4 +1,4 @@
-import { canonicalJson, type JsonObject } from "../../json.js";
+import { canonicalJson } from "../../json.js";
 import { buttonsToJson, cleanButtons, matchruleToJson, normalizeMatchrule } from "../../wechat/normalize.js";
 import { UNREADABLE_ERRCODES } from "../../wechat/errcodes.js";
 import { WeChatError } from "../../wechat/errors.js";
@@ -7,7 +7,20 @@ import { CLIENT_PLATFORM_TYPES, REMOVED_MATCHRULE_FIELDS } from "../../wechat/ru
 import type { YAMLMap } from "yaml";
 import { flowButtons, identifier, keyOf, mapAt, seqAt, unique } from "../yaml-doc.js";
 import type { LiveConditionalMenu, Matchrule, MenuButton } from "../../wechat/types.js";
-import { addressOf, APPLIED, defineKind, emptyKindPlan, NOT_APPLIED, type Change, type Detail, type KindPlan, type LiveState, type PlanFacts, type StepDraft, type DesiredState } from "../kind.js";
+import {
+  addressOf,
+  APPLIED,
+  defineKind,
+  emptyKindPlan,
+  NOT_APPLIED,
+  type Change,
+  type Detail,
+  type KindPlan,
+  type LiveState,
+  type PlanFacts,
+  type StepDraft,
+  type DesiredState,
+} from "../kind.js";
 import { buttonLines, diffButtons, sameButtons } from "../menu/buttons.js";
 import { deletedMenuChange, describeRule, ruleJson } from "../menu/conditional.js";
 import { DEFAULT_MENU_STEP } from "../menu/index.js";
@@ -18,7 +31,10 @@ const DELETES = "conditional_menu:delete";
 /** An imported menu's name from its rule: `vip_ios`. */
 function ruleName(menu: LiveConditionalMenu, tagNames: ReadonlyMap<number, string>): string {
   const tag = menu.matchrule.tag_id === undefined ? undefined : (tagNames.get(Number(menu.matchrule.tag_id)) ?? `tag_${menu.matchrule.tag_id}`);
-  const platform = menu.matchrule.client_platform_type === undefined ? undefined : CLIENT_PLATFORM_TYPES[menu.matchrule.client_platform_type as keyof typeof CLIENT_PLATFORM_TYPES];
+  const platform =
+    menu.matchrule.client_platform_type === undefined
+      ? undefined
+      : CLIENT_PLATFORM_TYPES[menu.matchrule.client_platform_type as keyof typeof CLIENT_PLATFORM_TYPES];
   return identifier([tag, platform?.toLowerCase()].filter(Boolean).join("_"), "menu");
 }
 import { append } from "../../append.js";
@@ -36,7 +52,8 @@ interface Resolved {
   precedence: number;
 }
 
-const content = (matchrule: Matchrule, button: readonly MenuButton[]) => canonicalJson({ matchrule: matchruleToJson(matchrule), button: buttonsToJson(button) });
+const content = (matchrule: Matchrule, button: readonly MenuButton[]) =>
+  canonicalJson({ matchrule: matchruleToJson(matchrule), button: buttonsToJson(button) });
 const ruleOnly = (matchrule: Matchrule, pending?: Placeholder) => canonicalJson({ ...matchruleToJson(matchrule), ...(pending && { tag_id: pending }) });
 
 function resolve(menus: readonly DesiredConditionalMenu[], facts: PlanFacts, liveTags: LiveState["tags"], problems: string[]): Resolved[] {
@@ -55,7 +72,9 @@ function resolve(menus: readonly DesiredConditionalMenu[], facts: PlanFacts, liv
       rule.tag_id = menu.matchrule.tag_id;
       // Without this check apply would delete the working menu, then fail to add this one (40050).
       if (liveTags && !liveTags.some((tag) => String(tag.id) === menu.matchrule.tag_id)) {
-        problems.push(`${addressOf("conditional_menu", menu.name)}: matchrule.tag_id ${menu.matchrule.tag_id} is not a tag on the account (write 'tag: NAME' for a tag this file creates)`);
+        problems.push(
+          `${addressOf("conditional_menu", menu.name)}: matchrule.tag_id ${menu.matchrule.tag_id} is not a tag on the account (write 'tag: NAME' for a tag this file creates)`,
+        );
       }
     }
     if (menu.matchrule.client_platform_type !== undefined) rule.client_platform_type = menu.matchrule.client_platform_type;
@@ -101,7 +120,11 @@ export const conditionalMenusKind = defineKind({
     // Tags resolve rules written by name, and name the tags of live menus in the plan. When no rule is
     // written by name, an account that may not read tags (48001) still gets a plan, with ids only.
     const byName = (desired.conditional_menus ?? []).some((menu) => menu.matchrule.tag !== undefined);
-    const tags = byName ? session.tags() : session.tags().catch((error: unknown) => (error instanceof WeChatError && UNREADABLE_ERRCODES.includes(error.errcode) ? undefined : Promise.reject(error)));
+    const tags = byName
+      ? session.tags()
+      : session
+          .tags()
+          .catch((error: unknown) => (error instanceof WeChatError && UNREADABLE_ERRCODES.includes(error.errcode) ? undefined : Promise.reject(error)));
     const [menu, tagList] = await Promise.all([session.menu(), tags]);
     return tagList ? { menu, tags: tagList } : { menu };
   },
@@ -119,7 +142,9 @@ export const conditionalMenusKind = defineKind({
 
     const wanted = resolve(desired.conditional_menus ?? [], facts, live.tags, plan.problems);
     if (wanted.length > 0 && defaultMenu === "absent") {
-      plan.problems.push("conditional menus need a default menu (WeChat answers 65303): the account has none and the file does not manage 'menu'; add a 'menu' section");
+      plan.problems.push(
+        "conditional menus need a default menu (WeChat answers 65303): the account has none and the file does not manage 'menu'; add a 'menu' section",
+      );
     }
     const oldestFirst = [...wanted].reverse();
     const { deleted, firstAdded } = planConditionalCalls(
@@ -156,7 +181,12 @@ export const conditionalMenusKind = defineKind({
       const previous = added[index - 1];
       return {
         id: `${address}:add`,
-        after: [DELETES, DEFAULT_MENU_STEP, ...(menu.tagName !== undefined && menu.pendingTag ? [tagCreateStep(menu.tagName)] : []), ...(previous ? [`${addressOf("conditional_menu", previous.name)}:add`] : [])],
+        after: [
+          DELETES,
+          DEFAULT_MENU_STEP,
+          ...(menu.tagName !== undefined && menu.pendingTag ? [tagCreateStep(menu.tagName)] : []),
+          ...(previous ? [`${addressOf("conditional_menu", previous.name)}:add`] : []),
+        ],
         address,
         description: `add conditional menu ${menu.name} (${describeRule(menu.matchrule, tagNames, menu)}), precedence ${menu.precedence}`,
         request: requests.addConditionalMenu(menu.button, menu.matchrule, menu.pendingTag),
@@ -174,7 +204,16 @@ export const conditionalMenusKind = defineKind({
           { path: "precedence", action: "create", after: menu.precedence },
           ...buttonLines(menu.button, "create"),
         ];
-        plan.changes.push({ address, kind: "conditional_menu", name: menu.name, actions: ["create"], reason_code: "conditional_missing", before: null, after, details });
+        plan.changes.push({
+          address,
+          kind: "conditional_menu",
+          name: menu.name,
+          actions: ["create"],
+          reason_code: "conditional_missing",
+          before: null,
+          after,
+          details,
+        });
         continue;
       }
       const unchanged = sameButtons(old.button, menu.button);
@@ -200,11 +239,20 @@ export const conditionalMenusKind = defineKind({
     }
 
     for (const menu of unpaired) {
-      plan.changes.push(deletedMenuChange(menu, { reason_code: "conditional_not_in_file", reason_args: { rule: describeRule(menu.matchrule, tagNames) } }, tagNames, livePrecedence(menu)));
+      plan.changes.push(
+        deletedMenuChange(
+          menu,
+          { reason_code: "conditional_not_in_file", reason_args: { rule: describeRule(menu.matchrule, tagNames) } },
+          tagNames,
+          livePrecedence(menu),
+        ),
+      );
     }
     append(plan.steps, [...deleteSteps, ...addSteps]);
     if (deleted.length > 0 && added.length > 0) {
-      plan.warnings.push("between the deletes and the adds of conditional menus (a few seconds), some followers may see the default menu or a lower-precedence one");
+      plan.warnings.push(
+        "between the deletes and the adds of conditional menus (a few seconds), some followers may see the default menu or a lower-precedence one",
+      );
     }
     return plan;
   },
@@ -226,7 +274,9 @@ export const conditionalMenusKind = defineKind({
     [...live.menu.conditional].reverse().forEach((menu, index) => {
       const removed = REMOVED_MATCHRULE_FIELDS.filter((field) => menu.matchrule[field] !== undefined);
       if (removed.length > 0) {
-        notices.push(`conditional menu ${menu.menuid} matches on ${removed.join(", ")}, which WeChat removed (it matches nobody now): left out, so the next apply deletes it`);
+        notices.push(
+          `conditional menu ${menu.menuid} matches on ${removed.join(", ")}, which WeChat removed (it matches nobody now): left out, so the next apply deletes it`,
+        );
         return;
       }
       const rule = canonicalJson(menu.matchrule);
@@ -264,15 +314,24 @@ export const conditionalMenusKind = defineKind({
     return (desired.conditional_menus ?? []).map((menu, index) => {
       const rule = [
         menu.matchrule.tag !== undefined ? `tag ${menu.matchrule.tag}` : menu.matchrule.tag_id !== undefined ? `tag id ${menu.matchrule.tag_id}` : "",
-        menu.matchrule.client_platform_type !== undefined ? CLIENT_PLATFORM_TYPES[menu.matchrule.client_platform_type as keyof typeof CLIENT_PLATFORM_TYPES] : "",
+        menu.matchrule.client_platform_type !== undefined
+          ? CLIENT_PLATFORM_TYPES[menu.matchrule.client_platform_type as keyof typeof CLIENT_PLATFORM_TYPES]
+          : "",
       ].filter(Boolean);
-      return { address: addressOf("conditional_menu", menu.name), subtitle: `precedence ${index + 1}, for ${rule.join(", ")}`, buttons: cleanButtons(menu.button) };
+      return {
+        address: addressOf("conditional_menu", menu.name),
+        subtitle: `precedence ${index + 1}, for ${rule.join(", ")}`,
+        buttons: cleanButtons(menu.button),
+      };
     });
   },
 
   fingerprint(live) {
     return Object.fromEntries(
-      (live.menu?.conditional ?? []).map((menu) => [addressOf("conditional_menu", `#${menu.menuid}`), { matchrule: matchruleToJson(menu.matchrule), button: buttonsToJson(menu.button) }]),
+      (live.menu?.conditional ?? []).map((menu) => [
+        addressOf("conditional_menu", `#${menu.menuid}`),
+        { matchrule: matchruleToJson(menu.matchrule), button: buttonsToJson(menu.button) },
+      ]),
     );
   },
 

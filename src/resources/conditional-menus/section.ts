@@ -31,7 +31,10 @@ export function checkConditionalMenus(file: Readonly<Loose>): RuleProblem[] {
   const problems: RuleProblem[] = [];
   if (list.length > 0 && file.menu === null) {
     problems.push(
-      problemAt(["conditional_menus"], "conditional menus need a default menu (WeChat answers 65303), but 'menu' is null, which removes it: give 'menu' buttons or remove 'conditional_menus'"),
+      problemAt(
+        ["conditional_menus"],
+        "conditional menus need a default menu (WeChat answers 65303), but 'menu' is null, which removes it: give 'menu' buttons or remove 'conditional_menus'",
+      ),
     );
   }
   const rules = new Map<string, string>();
@@ -41,16 +44,26 @@ export function checkConditionalMenus(file: Readonly<Loose>): RuleProblem[] {
     if (!fields) return;
     const name = asString(fields.name) ?? `#${index + 1}`;
     const earlierName = names.get(name);
-    if (earlierName !== undefined) problems.push(problemAt(["conditional_menus", index, "name"], `conditional menu name '${name}' is also used by menu ${earlierName + 1}`));
+    if (earlierName !== undefined)
+      problems.push(problemAt(["conditional_menus", index, "name"], `conditional menu name '${name}' is also used by menu ${earlierName + 1}`));
     names.set(name, index);
     if (Array.isArray(fields.button)) append(problems, checkMenuButtons(fields.button, ["conditional_menus", index, "button"]).map(fromRuleIssue));
     append(problems, checkConditionalMatchrule(fields.matchrule, ["conditional_menus", index, "matchrule"]));
     const rule = asObject(fields.matchrule);
     if (rule && (rule.tag !== undefined || rule.tag_id !== undefined || rule.client_platform_type !== undefined)) {
-      const identity = JSON.stringify([rule.tag ?? null, rule.tag_id === undefined ? null : String(rule.tag_id), rule.client_platform_type === undefined ? null : String(rule.client_platform_type)]);
+      const identity = JSON.stringify([
+        rule.tag ?? null,
+        rule.tag_id === undefined ? null : String(rule.tag_id),
+        rule.client_platform_type === undefined ? null : String(rule.client_platform_type),
+      ]);
       const earlier = rules.get(identity);
       if (earlier) {
-        problems.push(problemAt(["conditional_menus", index, "matchrule"], `'${name}' has the same matchrule as '${earlier}', which is listed first and so always wins: '${name}' would never be shown`));
+        problems.push(
+          problemAt(
+            ["conditional_menus", index, "matchrule"],
+            `'${name}' has the same matchrule as '${earlier}', which is listed first and so always wins: '${name}' would never be shown`,
+          ),
+        );
       } else {
         rules.set(identity, name);
       }
@@ -59,7 +72,10 @@ export function checkConditionalMenus(file: Readonly<Loose>): RuleProblem[] {
   const domains = conditionalMenuDomains(list.map((menu) => ({ button: asObject(menu)?.button })));
   if (domains.length > MENU_LIMITS.conditionalUrlDomains) {
     problems.push(
-      problemAt(["conditional_menus"], `conditional menus link to ${domains.length} URL domains (${domains.join(", ")}); WeChat allows ${MENU_LIMITS.conditionalUrlDomains} across all of them (65316)`),
+      problemAt(
+        ["conditional_menus"],
+        `conditional menus link to ${domains.length} URL domains (${domains.join(", ")}); WeChat allows ${MENU_LIMITS.conditionalUrlDomains} across all of them (65316)`,
+      ),
     );
   }
   return problems;
@@ -72,7 +88,12 @@ function checkConditionalMatchrule(matchrule: unknown, path: RulePath): RuleProb
   const tagId = fields.tag_id === undefined ? undefined : Number(fields.tag_id);
   const systemGroup = RESERVED_TAGS.find((tag) => tag.id === tagId && !tag.listed);
   if (systemGroup) {
-    problems.push(problemAt([...path, "tag_id"], `tag id ${systemGroup.id} is the system group ${systemGroup.name}, not a tag a menu can match (WeChat lists only 星标组, id 2, among its system tags)`));
+    problems.push(
+      problemAt(
+        [...path, "tag_id"],
+        `tag id ${systemGroup.id} is the system group ${systemGroup.name}, not a tag a menu can match (WeChat lists only 星标组, id 2, among its system tags)`,
+      ),
+    );
   }
   if (fields.tag !== undefined && fields.tag_id !== undefined) {
     problems.push(problemAt([...path, "tag_id"], "give the tag either by name ('tag') or by id ('tag_id'), not both"));
@@ -80,7 +101,10 @@ function checkConditionalMatchrule(matchrule: unknown, path: RulePath): RuleProb
   // WeChat's check takes tag_id; a tag by name stands in for it here (the plan resolves it).
   const { tag, ...rest } = fields;
   const asWeChat = tag === undefined ? rest : { ...rest, tag_id: "by-name" };
-  append(problems, checkMatchrule(asWeChat, path).map((issue) => problemAt(issue.path, issue.message)));
+  append(
+    problems,
+    checkMatchrule(asWeChat, path).map((issue) => problemAt(issue.path, issue.message)),
+  );
   return problems;
 }
 

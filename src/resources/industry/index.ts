@@ -63,12 +63,17 @@ export const industryKind = defineKind({
         ? { reason_code: "industry_changed", reason_args: { slots: changed.map((slot) => ({ slot, code: wanted[slot], label: industryLabel(wanted[slot]) })) } }
         : { reason_code: "industry_unset" }),
       before: isSet ? { primary: describe(current.primary), secondary: describe(current.secondary) } : null,
-      after: { primary: { code: wanted.primary, name: industryLabel(wanted.primary) }, secondary: { code: wanted.secondary, name: industryLabel(wanted.secondary) } },
+      after: {
+        primary: { code: wanted.primary, name: industryLabel(wanted.primary) },
+        secondary: { code: wanted.secondary, name: industryLabel(wanted.secondary) },
+      },
       details: [
         ...changed.map((slot): Detail => {
           const after = `${wanted[slot]} ${industryLabel(wanted[slot])}`;
           const was = current[slot];
-          return was ? { path: slot, action: "update", before: `${codeOf(was) ?? "?"} ${was.first_class} / ${was.second_class}`, after } : { path: slot, action: "create", after };
+          return was
+            ? { path: slot, action: "update", before: `${codeOf(was) ?? "?"} ${was.first_class} / ${was.second_class}`, after }
+            : { path: slot, action: "create", after };
         }),
         ...templatesDeletedByIndustry.map((template) => ({
           path: `template ${template.title}`,
@@ -116,7 +121,11 @@ export const industryKind = defineKind({
       };
     }
     if (!primary && !secondary) return { notices: [] };
-    return { notices: [`not imported: the industry (${[primary, secondary].map((name) => (name ? `${name.first_class} / ${name.second_class}` : "none")).join(", ")}) has no known code`] };
+    return {
+      notices: [
+        `not imported: the industry (${[primary, secondary].map((name) => (name ? `${name.first_class} / ${name.second_class}` : "none")).join(", ")}) has no known code`,
+      ],
+    };
   },
 
   fingerprint(live) {

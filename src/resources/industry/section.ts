@@ -21,7 +21,9 @@ export function checkIndustry(file: Readonly<Loose>): RuleProblem[] {
   for (const slot of ["primary", "secondary"] as const) {
     const code = fields[slot];
     if (typeof code === "number" && !INDUSTRIES[code]) {
-      problems.push(problemAt(["industry", slot], `unknown industry code ${code}: WeChat's codes are 1 to ${Object.keys(INDUSTRIES).length} (see wxconf's README)`));
+      problems.push(
+        problemAt(["industry", slot], `unknown industry code ${code}: WeChat's codes are 1 to ${Object.keys(INDUSTRIES).length} (see wxconf's README)`),
+      );
     }
   }
   if (typeof fields.primary === "number" && fields.primary === fields.secondary) {

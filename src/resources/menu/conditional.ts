@@ -26,7 +26,12 @@ export function ruleJson(rule: Matchrule, pending?: Placeholder, tagName?: strin
 }
 
 /** A live conditional menu that goes: its rule, its place and its buttons, for the reviewer. */
-export function deletedMenuChange(menu: LiveConditionalMenu, reason: Pick<Change, "reason_code" | "reason_args">, tagNames: ReadonlyMap<string, string>, precedence: number): Change {
+export function deletedMenuChange(
+  menu: LiveConditionalMenu,
+  reason: Pick<Change, "reason_code" | "reason_args">,
+  tagNames: ReadonlyMap<string, string>,
+  precedence: number,
+): Change {
   return {
     address: addressOf("conditional_menu", `#${menu.menuid}`),
     kind: "conditional_menu",
@@ -42,4 +47,3 @@ export function deletedMenuChange(menu: LiveConditionalMenu, reason: Pick<Change
     ],
   };
 }
-

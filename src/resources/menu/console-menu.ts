@@ -7,7 +7,6 @@ import { isKnownButtonType } from "../../wechat/normalize.js";
 import { missingButtonFields } from "../../wechat/rules.js";
 import type { DroppedButton } from "../kind.js";
 
-
 function summarize(button: Record<string, Json>): string {
   if (typeof button.value === "string") return button.value.length > 60 ? `${button.value.slice(0, 57)}…` : button.value;
   const news = isJsonObject(button.news_info) && Array.isArray(button.news_info.list) ? button.news_info.list : [];
@@ -35,7 +34,9 @@ export function consoleMenuButtons(raw: unknown): { buttons: MenuButton[]; dropp
       if (clean && missing.length === 0) {
         result.push(clean);
       } else if (clean) {
-        const known = ["appid", "pagepath"].filter((field) => typeof item[field] === "string" && item[field] !== "").map((field) => `${field} ${String(item[field])}`);
+        const known = ["appid", "pagepath"]
+          .filter((field) => typeof item[field] === "string" && item[field] !== "")
+          .map((field) => `${field} ${String(item[field])}`);
         dropped.push({ path: [...parent, name].join(" > "), type, summary: known.join(", "), missing });
       } else {
         dropped.push({ path: [...parent, name].join(" > "), type: type || "(none)", summary: summarize(item) });

@@ -4,7 +4,18 @@ import type { Json, JsonObject } from "../../json.js";
 import type { MenuButton } from "../../wechat/types.js";
 import { buttonLines, diffButtons, keysOf, sameButtons } from "./buttons.js";
 import { consoleMenuButtons } from "./console-menu.js";
-import { APPLIED, defineKind, emptyKindPlan, NOT_APPLIED, type DroppedButton, type Change, type KindPlan, type LiveState, type PlanFacts, type DesiredState } from "../kind.js";
+import {
+  APPLIED,
+  defineKind,
+  emptyKindPlan,
+  NOT_APPLIED,
+  type DroppedButton,
+  type Change,
+  type KindPlan,
+  type LiveState,
+  type PlanFacts,
+  type DesiredState,
+} from "../kind.js";
 import { deletedMenuChange } from "./conditional.js";
 import { MENU_LIMITS } from "../../wechat/rules.js";
 import { flowButtons, mapAt, seqAt } from "../yaml-doc.js";
@@ -46,7 +57,13 @@ export const menuKind = defineKind({
         after: null,
         details: buttonLines(current.button, "delete"),
       });
-      plan.steps.push({ id: `${address}:delete`, removes: true, address, description: "delete the default menu (and with it every conditional menu)", request: requests.deleteMenu() });
+      plan.steps.push({
+        id: `${address}:delete`,
+        removes: true,
+        address,
+        description: "delete the default menu (and with it every conditional menu)",
+        request: requests.deleteMenu(),
+      });
       const conditional = live.menu?.conditional ?? [];
       plan.safety.push({
         rule: "default_menu_delete",
@@ -73,7 +90,12 @@ export const menuKind = defineKind({
             message: `replacing the menu published in the MP console removes ${replaced.lost.length} button(s) followers see: ${replaced.lost.join(", ")}`,
           });
         }
-        plan.steps.push({ id: DEFAULT_MENU_STEP, address, description: "replace the MP console's menu with the file's default menu", request: requests.createMenu(wanted) });
+        plan.steps.push({
+          id: DEFAULT_MENU_STEP,
+          address,
+          description: "replace the MP console's menu with the file's default menu",
+          request: requests.createMenu(wanted),
+        });
         return plan;
       }
     }
@@ -84,12 +106,21 @@ export const menuKind = defineKind({
       kind: "menu",
       name: "default",
       actions: [current ? "update" : "create"],
-      ...(current ? (changed ? { reason_code: "buttons_changed", reason_args: { changed } } : { reason_code: "buttons_reordered" }) : { reason_code: "menu_missing" }),
+      ...(current
+        ? changed
+          ? { reason_code: "buttons_changed", reason_args: { changed } }
+          : { reason_code: "buttons_reordered" }
+        : { reason_code: "menu_missing" }),
       before: current ? { button: buttonsToJson(current.button) } : null,
       after: { button: buttonsToJson(wanted) },
       details,
     });
-    plan.steps.push({ id: DEFAULT_MENU_STEP, address, description: `${current ? "replace" : "create"} the default menu`, request: requests.createMenu(wanted) });
+    plan.steps.push({
+      id: DEFAULT_MENU_STEP,
+      address,
+      description: `${current ? "replace" : "create"} the default menu`,
+      request: requests.createMenu(wanted),
+    });
     return plan;
   },
 
@@ -108,7 +139,9 @@ export const menuKind = defineKind({
       dropped = converted.dropped;
       if (converted.buttons.length >= MENU_LIMITS.minTopButtons) buttons = converted.buttons;
       if (converted.buttons.length > 0 || dropped.length > 0) {
-        notices.push("the menu was made in the MP console: menu/get does not show it, so the first apply creates it with the API (it looks the same to followers)");
+        notices.push(
+          "the menu was made in the MP console: menu/get does not show it, so the first apply creates it with the API (it looks the same to followers)",
+        );
       }
       for (const button of dropped) {
         notices.push(
@@ -128,7 +161,9 @@ export const menuKind = defineKind({
         if (dropped.length > 0) {
           mapAt(doc, ["menu"]).commentBefore = [
             " Buttons of the console menu the API cannot create:",
-            ...dropped.map((button) => `   ${button.path} (type ${button.type}${button.missing ? `, no ${button.missing.join(", ")}` : ""}: ${button.summary})`),
+            ...dropped.map(
+              (button) => `   ${button.path} (type ${button.type}${button.missing ? `, no ${button.missing.join(", ")}` : ""}: ${button.summary})`,
+            ),
           ].join("\n");
         }
       },
@@ -162,7 +197,9 @@ export const menuKind = defineKind({
 
 /** Leaf buttons by path ("服务 > 官网"). */
 function leafPaths(buttons: readonly MenuButton[], parent: readonly string[] = []): string[] {
-  return buttons.flatMap((button) => (button.sub_button?.length ? leafPaths(button.sub_button, [...parent, button.name]) : [[...parent, button.name].join(" > ")]));
+  return buttons.flatMap((button) =>
+    button.sub_button?.length ? leafPaths(button.sub_button, [...parent, button.name]) : [[...parent, button.name].join(" > ")],
+  );
 }
 
 /**
@@ -183,7 +220,14 @@ function replaceConsoleMenu(raw: JsonObject, wanted: MenuButton[]): { change: Ch
     reason_args: { unmakeable: dropped.length },
     before: { source: "mp_console", button: buttonsToJson(buttons) },
     after: { button: buttonsToJson(wanted) },
-    details: [...dropped.map((button) => ({ path: button.path, action: "delete" as const, before: `type ${button.type} (made in the MP console; the API cannot make it)${button.summary ? `: ${button.summary}` : ""}` })), ...diffButtons(wanted, buttons)],
+    details: [
+      ...dropped.map((button) => ({
+        path: button.path,
+        action: "delete" as const,
+        before: `type ${button.type} (made in the MP console; the API cannot make it)${button.summary ? `: ${button.summary}` : ""}`,
+      })),
+      ...diffButtons(wanted, buttons),
+    ],
   };
   return { change, lost };
 }

@@ -11,7 +11,12 @@ declare module "../kind.js" {
 }
 
 /** A WeChat rule issue as a problem of the file; what WeChat accepts and ignores stays a warning. */
-export const fromRuleIssue = (issue: RuleIssue): RuleProblem => ({ path: issue.path, at: "value", message: issue.message, ...(issue.warning && { warning: true }) });
+export const fromRuleIssue = (issue: RuleIssue): RuleProblem => ({
+  path: issue.path,
+  at: "value",
+  message: issue.message,
+  ...(issue.warning && { warning: true }),
+});
 
 export function checkMenu(file: Readonly<Loose>): RuleProblem[] {
   const fields = asObject(file.menu);

@@ -31,7 +31,6 @@ export interface TagMatch {
   via?: "name" | "previously";
 }
 
-
 /** Matches the file's tags with live ones: by name first, then by a previous name not taken by another. */
 export function matchTags(desired: readonly DesiredTag[], live: readonly ApiTag[]): { matches: TagMatch[]; unmatched: ApiTag[] } {
   const byName = new Map(live.filter((tag) => !isSystemTag(tag.id)).map((tag) => [tag.name, tag]));
@@ -77,7 +76,13 @@ function batches<T>(items: readonly T[], size: number): T[][] {
 function membershipSteps(address: string, name: string, tagId: number | Placeholder, add: readonly string[], remove: readonly string[]): StepDraft[] {
   const steps: StepDraft[] = [];
   batches(remove, TAG_LIMITS.batchSize).forEach((batch, index) => {
-    steps.push({ id: `${address}:untag:${index + 1}`, groups: [UNTAGGING], address, description: `untag ${batch.length} follower(s) from ${name}`, request: requests.untagFollowers(tagId, batch) });
+    steps.push({
+      id: `${address}:untag:${index + 1}`,
+      groups: [UNTAGGING],
+      address,
+      description: `untag ${batch.length} follower(s) from ${name}`,
+      request: requests.untagFollowers(tagId, batch),
+    });
   });
   batches(add, TAG_LIMITS.batchSize).forEach((batch, index) => {
     steps.push({
@@ -122,7 +127,9 @@ export const tagsKind = defineKind({
     const withMembers = matches.filter((match) => match.desired.members !== undefined && match.live);
     const lists = await Promise.all(withMembers.map((match) => session.members(match.live as ApiTag)));
     const members: Record<string, string[]> = {};
-    withMembers.forEach((match, index) => (members[String(match.live?.id)] = lists[index] ?? []));
+    withMembers.forEach((match, index) => {
+      members[String(match.live?.id)] = lists[index] ?? [];
+    });
     return { tags, members };
   },
 
@@ -238,7 +245,9 @@ export const tagsKind = defineKind({
       });
       if (tag.count > 0) plan.safety.push({ rule: "tag_with_followers", address, message: `deleting ${address} takes the tag from ${tag.count} follower(s)` });
       if (tag.count > TAG_LIMITS.maxFollowersToDelete) {
-        plan.warnings.push(`${address} has ${tag.count} followers: WeChat refuses to delete a tag with more than ${TAG_LIMITS.maxFollowersToDelete} (45057); untag followers first`);
+        plan.warnings.push(
+          `${address} has ${tag.count} followers: WeChat refuses to delete a tag with more than ${TAG_LIMITS.maxFollowersToDelete} (45057); untag followers first`,
+        );
       }
     }
 
@@ -249,7 +258,9 @@ export const tagsKind = defineKind({
 
     const userTagsAfter = matches.length + (desired.prune.tags ? 0 : unmatched.length);
     if (userTagsAfter > TAG_LIMITS.maxTags) {
-      plan.problems.push(`the account would have ${userTagsAfter} tags (the file's ${matches.length} and ${unmatched.length} not managed); WeChat allows ${TAG_LIMITS.maxTags}: set prune.tags or delete some`);
+      plan.problems.push(
+        `the account would have ${userTagsAfter} tags (the file's ${matches.length} and ${unmatched.length} not managed); WeChat allows ${TAG_LIMITS.maxTags}: set prune.tags or delete some`,
+      );
     }
     return plan;
   },
@@ -286,7 +297,13 @@ export const tagsKind = defineKind({
     const wanted = desired.tags?.map((tag) => tag.name);
     const absent = (wanted ?? []).filter((name) => !liveTags.some((tag) => tag.name === name));
     if (absent.length > 0) throw new Error(`tag(s) ${absent.join(", ")} are not on the account: run 'wxconf apply' first`);
-    return [{ name: "tags", envPrefix: "WXCONF_TAG_", values: Object.fromEntries(liveTags.filter((tag) => !wanted || wanted.includes(tag.name)).map((tag) => [tag.name, tag.id])) }];
+    return [
+      {
+        name: "tags",
+        envPrefix: "WXCONF_TAG_",
+        values: Object.fromEntries(liveTags.filter((tag) => !wanted || wanted.includes(tag.name)).map((tag) => [tag.name, tag.id])),
+      },
+    ];
   },
 
   fingerprint(live, deleted) {
@@ -294,7 +311,10 @@ export const tagsKind = defineKind({
       (live.tags ?? []).map((tag) => {
         const address = addressOf("tag", tag.name);
         const members = live.members?.[String(tag.id)];
-        return [address, { id: tag.id, name: tag.name, ...(members && { members: [...members].sort() }), ...(deleted.has(address) && { followers: tag.count }) }];
+        return [
+          address,
+          { id: tag.id, name: tag.name, ...(members && { members: [...members].sort() }), ...(deleted.has(address) && { followers: tag.count }) },
+        ];
       }),
     );
   },

@@ -39,7 +39,10 @@ export function checkTags(file: Readonly<Loose>): RuleProblem[] {
     asArray(fields?.previously).forEach((previous, previousIndex) => {
       if (typeof previous === "string") claim(previous, ["tags", index, "previously", previousIndex], `a previous name of '${name}'`);
     });
-    append(problems, duplicates(asArray(fields?.members), ["tags", index, "members"], (openid) => `follower ${openid} is listed twice in '${name}'`));
+    append(
+      problems,
+      duplicates(asArray(fields?.members), ["tags", index, "members"], (openid) => `follower ${openid} is listed twice in '${name}'`),
+    );
   });
   return problems;
 }

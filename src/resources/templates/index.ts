@@ -2,7 +2,19 @@ import { requests } from "../../wechat/requests.js";
 import { TEMPLATE_LIMITS } from "../../wechat/rules.js";
 import type { ApiTemplate } from "../../wechat/types.js";
 import { INDUSTRY_SET } from "../industry/index.js";
-import { addressOf, APPLIED, defineKind, emptyKindPlan, massDelete, NOT_APPLIED, type KindPlan, type LiveState, type PlanFacts, type StepDraft, type DesiredState } from "../kind.js";
+import {
+  addressOf,
+  APPLIED,
+  defineKind,
+  emptyKindPlan,
+  massDelete,
+  NOT_APPLIED,
+  type KindPlan,
+  type LiveState,
+  type PlanFacts,
+  type StepDraft,
+  type DesiredState,
+} from "../kind.js";
 
 /** Deletes that must run before the adds (only when the 25-template cap requires it). */
 const DELETES_FIRST = "template:delete-first";
@@ -21,7 +33,11 @@ export function templateKeywords(content: string): string[] {
   for (const line of content.split(/\r?\n/)) {
     const match = PLACEHOLDER.exec(line);
     if (!match) continue;
-    const label = line.slice(0, match.index).replace(/[:：]\s*$/, "").replace(/\s+/g, " ").trim();
+    const label = line
+      .slice(0, match.index)
+      .replace(/[:：]\s*$/, "")
+      .replace(/\s+/g, " ")
+      .trim();
     if (label !== "") keywords.push(label);
   }
   return keywords;
@@ -118,11 +134,21 @@ export const templatesKind = defineKind({
           after: null,
           details: [],
         });
-        deletes.push({ id: `${address}:delete`, removes: true, address, description: `delete duplicate template ${template.title} (${template.template_id})`, request: requests.deleteTemplate(template.template_id) });
+        deletes.push({
+          id: `${address}:delete`,
+          removes: true,
+          address,
+          description: `delete duplicate template ${template.title} (${template.template_id})`,
+          request: requests.deleteTemplate(template.template_id),
+        });
         continue;
       }
       if (!desired.prune.templates) {
-        plan.unmanaged.push({ address, kind: "template", note: `'${template.title}' (${templateKeywords(template.content).join(", ")}): no binding in the file (set prune.templates to delete it)` });
+        plan.unmanaged.push({
+          address,
+          kind: "template",
+          note: `'${template.title}' (${templateKeywords(template.content).join(", ")}): no binding in the file (set prune.templates to delete it)`,
+        });
         continue;
       }
       plan.changes.push({
@@ -135,13 +161,21 @@ export const templatesKind = defineKind({
         after: null,
         details: [],
       });
-      deletes.push({ id: `${address}:delete`, removes: true, address, description: `delete template ${template.title} (${template.template_id})`, request: requests.deleteTemplate(template.template_id) });
+      deletes.push({
+        id: `${address}:delete`,
+        removes: true,
+        address,
+        description: `delete template ${template.title} (${template.template_id})`,
+        request: requests.deleteTemplate(template.template_id),
+      });
     }
 
     const count = remaining.length + adds.length;
     if (count > TEMPLATE_LIMITS.maxTemplates) {
       if (count - deletes.length > TEMPLATE_LIMITS.maxTemplates) {
-        plan.problems.push(`the account would hold ${count - deletes.length} templates; WeChat keeps at most ${TEMPLATE_LIMITS.maxTemplates} (45026): set prune.templates or remove bindings`);
+        plan.problems.push(
+          `the account would hold ${count - deletes.length} templates; WeChat keeps at most ${TEMPLATE_LIMITS.maxTemplates} (45026): set prune.templates or remove bindings`,
+        );
       } else {
         // Deleting first is the only order that stays within WeChat's cap.
         for (const step of deletes) step.groups = [DELETES_FIRST];
@@ -170,7 +204,9 @@ export const templatesKind = defineKind({
       const keywords = templateKeywords(template.content);
       const twin = seen.get(identity(template.title, keywords));
       if (twin) {
-        notices.push(`template ${template.template_id} has the same title and keywords as binding '${twin}': it is left out, and the next apply deletes it as a duplicate`);
+        notices.push(
+          `template ${template.template_id} has the same title and keywords as binding '${twin}': it is left out, and the next apply deletes it as a duplicate`,
+        );
         continue;
       }
       const name = unique(identifier(template.title, "template"), names);
@@ -195,7 +231,9 @@ export const templatesKind = defineKind({
     const { bound } = matchTemplates(bindings, await session.templates());
     const missing = bindings.filter((binding) => !bound.has(binding.name)).map((binding) => binding.name);
     if (missing.length > 0) throw new Error(`no template on the account matches binding(s) ${missing.join(", ")}: run 'wxconf apply' first`);
-    return [{ name: "templates", envPrefix: "WXCONF_TEMPLATE_", values: Object.fromEntries([...bound].map(([name, template]) => [name, template.template_id])) }];
+    return [
+      { name: "templates", envPrefix: "WXCONF_TEMPLATE_", values: Object.fromEntries([...bound].map(([name, template]) => [name, template.template_id])) },
+    ];
   },
 
   fingerprint(live) {

@@ -22,7 +22,9 @@ export function checkTemplates(file: Readonly<Loose>): RuleProblem[] {
   const bindings = Object.entries(asObject(file.templates) ?? {});
   const problems: RuleProblem[] = [];
   if (bindings.length > TEMPLATE_LIMITS.maxTemplates) {
-    problems.push(problemAt(["templates"], `${bindings.length} template bindings are listed, WeChat keeps at most ${TEMPLATE_LIMITS.maxTemplates} templates per account`));
+    problems.push(
+      problemAt(["templates"], `${bindings.length} template bindings are listed, WeChat keeps at most ${TEMPLATE_LIMITS.maxTemplates} templates per account`),
+    );
   }
   const identities = new Map<string, string>();
   for (const [name, binding] of bindings) {
@@ -40,7 +42,10 @@ export function checkTemplates(file: Readonly<Loose>): RuleProblem[] {
     if (title === undefined) continue;
     const identity = JSON.stringify([title, keywords]);
     const twin = identities.get(identity);
-    if (twin) problems.push(problemAt(["templates", name], `bindings '${twin}' and '${name}' have the same title and keywords, so they would be the same template: keep one`));
+    if (twin)
+      problems.push(
+        problemAt(["templates", name], `bindings '${twin}' and '${name}' have the same title and keywords, so they would be the same template: keep one`),
+      );
     identities.set(identity, name);
   }
   return problems;
