@@ -1,7 +1,7 @@
 import type { Plan } from "../plan/model.js";
 import { redact } from "../secrets.js";
 import type { WriteClient } from "../wechat/client.js";
-import { executeSteps, type ApplyCollaborators, type StepHooks } from "./execute.js";
+import { DEFAULT_PARALLELISM, executeSteps, type ApplyCollaborators, type StepHooks } from "./execute.js";
 import { initialOutcomes, type ApplyResult, type StepOutcome } from "./result.js";
 
 /**
@@ -14,8 +14,9 @@ export async function applyPlan(
   collaborators: ApplyCollaborators,
   hooks: StepHooks & { onVerify?(): void; signal?(): string | undefined } = {},
   outcomes: StepOutcome[] = initialOutcomes(plan.steps),
+  parallelism = DEFAULT_PARALLELISM,
 ): Promise<ApplyResult> {
-  const steps = await executeSteps(plan, write, collaborators, hooks, outcomes);
+  const steps = await executeSteps(plan, write, collaborators, hooks, outcomes, parallelism);
   if (steps.some((step) => step.status === "failed")) return resultOf(plan, steps, "failed");
   const signal = hooks.signal?.();
   if (signal !== undefined) return { ...resultOf(plan, steps, "interrupted"), signal };

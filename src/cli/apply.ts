@@ -3,7 +3,7 @@ import { applyPlan, resultOf } from "../apply/apply.js";
 import { ApplyRefused, checkChecksum, checkQuota, checkSafety, checkSavedPlan } from "../apply/preflight.js";
 import { initialOutcomes, type ApplyResult } from "../apply/result.js";
 import { DEFAULT_CONFIG_FILE } from "../config/defaults.js";
-import type { ApplyCollaborators } from "../apply/execute.js";
+import { DEFAULT_PARALLELISM, type ApplyCollaborators } from "../apply/execute.js";
 import { isJsonObject, type JsonObject } from "../json.js";
 import { makePlan } from "../plan/build.js";
 import { applyCollaborators } from "../plan/collaborators.js";
@@ -21,6 +21,7 @@ import { ask } from "./prompt.js";
 
 export interface ApplyOptions extends Omit<AccountOptions, "config"> {
   config?: string;
+  parallelism?: string;
   autoApprove?: boolean;
   expectChecksum?: string;
   allowDestroy?: boolean;
@@ -39,6 +40,7 @@ export async function runApply(planFile: string | undefined, options: ApplyOptio
   if (!approved && !out.interactive) {
     throw new Error("apply needs approval: run it at a terminal to answer 'yes', or pass --auto-approve (or a plan saved with 'wxconf plan --out')");
   }
+  const parallelism = parallelismOf(options.parallelism);
   const saved = planFile === undefined ? undefined : readSavedPlan(planFile);
   // A saved plan applies the file it was made from, unless -c says otherwise.
   const configFile = options.config ?? (saved && typeof saved.config_file === "string" ? saved.config_file : DEFAULT_CONFIG_FILE);
@@ -72,7 +74,7 @@ export async function runApply(planFile: string | undefined, options: ApplyOptio
       }
     }
     out.error(`\n${stepsLine(plan)}`);
-    const result = await runSteps(plan, client.write, applyCollaborators(plan, config.desired, client.read), out, interrupts);
+    const result = await runSteps(plan, client.write, applyCollaborators(plan, config.desired, client.read), out, interrupts, parallelism);
     abandoned = result.steps.some((step) => step.status === "in_flight");
     out.info(json ? renderApplyJson(result).replace(/\n$/, "") : `\n${renderApplyText(result, out.colorOut).replace(/\n$/, "")}`);
     if (result.status === "interrupted") return exitCodeFor(result.signal === "SIGTERM" ? "SIGTERM" : "SIGINT");
@@ -92,7 +94,14 @@ export async function runApply(planFile: string | undefined, options: ApplyOptio
  * Runs the steps. On the first SIGINT or SIGTERM no new step starts; the call in flight is awaited (at most
  * IN_FLIGHT_WAIT_MS), and the report says what was done, what was in flight and what was not attempted.
  */
-async function runSteps(plan: Plan, write: WriteClient, collaborators: ApplyCollaborators, out: Console, interrupts: Interrupts): Promise<ApplyResult> {
+async function runSteps(
+  plan: Plan,
+  write: WriteClient,
+  collaborators: ApplyCollaborators,
+  out: Console,
+  interrupts: Interrupts,
+  parallelism: number,
+): Promise<ApplyResult> {
   const outcomes = initialOutcomes(plan.steps);
   let signalled: StopSignal | undefined;
   let onSignal: (() => void) | undefined;
@@ -109,12 +118,19 @@ async function runSteps(plan: Plan, write: WriteClient, collaborators: ApplyColl
   });
   try {
     const hooks = { ...stepProgress(out), stopRequested: () => signalled !== undefined, signal: () => signalled };
-    const finished = await Promise.race([applyPlan(plan, write, collaborators, hooks, outcomes), waitedEnough]);
+    const finished = await Promise.race([applyPlan(plan, write, collaborators, hooks, outcomes, parallelism), waitedEnough]);
     if (finished !== "timeout") return finished;
     return { ...resultOf(plan, outcomes, "interrupted"), signal: signalled ?? "SIGINT" };
   } finally {
     release();
   }
+}
+
+function parallelismOf(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_PARALLELISM;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 64) throw new Error(`--parallelism must be a whole number from 1 to 64, not '${text}'`);
+  return value;
 }
 
 function readSavedPlan(file: string): JsonObject {

@@ -63,6 +63,7 @@ program
   .option("--auto-approve", "do not ask for approval (CI)")
   .option("--expect-checksum <sha>", "apply only if the plan made now has this checksum (from a reviewed plan; with or without 'sha256:')")
   .option("--allow-destroy", "allow destructive changes (deleting tags with followers, the default menu, many objects, changing the industry)")
+  .option("--parallelism <n>", "writes in flight at once, where the steps' order allows (1 = one after another)", "8")
   .addOption(formatOption(["text", "json"]))
   .addOption(apiBaseOption())
   .option("--no-color", "do not colour the output")

@@ -15,31 +15,40 @@ const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "
 
 export function stepProgress(out: Console): StepHooks & { onVerify(): void } {
   const paint = styler(out.colorErr);
-  let spinner: NodeJS.Timeout | undefined;
   const label = (index: number, total: number, description: string) => `[${String(index).padStart(String(total).length)}/${total}] ${description}`;
-  const stop = () => {
-    if (spinner) {
-      clearInterval(spinner);
-      spinner = undefined;
-      out.progress("\r\u001b[K");
-    }
+  // Steps run in parallel: one spinner line for all the steps in flight, the latest named.
+  const inFlight = new Map<number, string>();
+  let spinner: NodeJS.Timeout | undefined;
+  let frame = 0;
+  const draw = () => {
+    const latest = [...inFlight.values()].pop() ?? "";
+    const more = inFlight.size > 1 ? ` (+${inFlight.size - 1} more in flight)` : "";
+    out.progress(`\r\u001b[K${FRAMES[frame++ % FRAMES.length]} ${latest}${more}`);
+  };
+  const clear = () => {
+    if (spinner) out.progress("\r\u001b[K");
   };
   return {
     onStart(step: Step, total: number) {
       if (!out.interactive) return;
-      let frame = 0;
-      const draw = () => out.progress(`\r${FRAMES[frame++ % FRAMES.length]} ${label(step.index, total, step.description)}`);
+      inFlight.set(step.index, label(step.index, total, step.description));
       draw();
-      spinner = setInterval(draw, 100);
+      spinner ??= setInterval(draw, 100);
     },
     onEnd(outcome: StepOutcome, total: number) {
-      stop();
+      clear();
+      inFlight.delete(outcome.index);
+      if (inFlight.size === 0 && spinner) {
+        clearInterval(spinner);
+        spinner = undefined;
+      }
       const time = `${outcome.ms ?? 0} ms`;
       const result =
         outcome.status === "done"
           ? paint("green", "done") + (outcome.recovered ? RECOVERED[outcome.recovered] : "")
           : paint("red", `failed${outcome.error?.errcode !== undefined ? ` (errcode ${outcome.error.errcode})` : ""}`);
       out.error(`${label(outcome.index, total, outcome.description)}: ${result} in ${time}`);
+      if (spinner) draw();
     },
     onVerify() {
       out.error("Reading the account again to confirm nothing is left to change…");

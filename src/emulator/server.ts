@@ -8,12 +8,14 @@ import { menuHandlers } from "./api/menu.js";
 import { tagHandlers } from "./api/tags.js";
 import { quotaHandlers, templateHandlers } from "./api/templates.js";
 import { tokenHandlers } from "./api/tokens.js";
-import { Faults, type FaultKind, type FaultOptions, type FaultRule } from "./faults.js";
+import { Faults, seededRandom, type FaultKind, type FaultOptions, type FaultRule } from "./faults.js";
 
 export interface EmulatorOptions {
   state?: EmulatorSeed;
   /** Added to every answer, to measure round trips. */
   latencyMs?: number;
+  /** A random extra delay of up to this much per answer (seeded), to shuffle concurrent answers. */
+  jitterMs?: number;
   faults?: FaultOptions;
   seed?: number;
   /** 0 (the default) picks a free port. */
@@ -73,6 +75,7 @@ const delay = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(reso
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const account = new Account(options.state ?? {}, (options.tokenTtlSeconds ?? 7200) * 1000);
   const faults = new Faults(options.faults, options.seed ?? 1);
+  const jitter = seededRandom((options.seed ?? 1) + 7919);
   const startedAt = performance.now();
   const now = () => Math.round((performance.now() - startedAt) * 10) / 10;
   let records: CallRecord[] = [];
@@ -128,7 +131,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       record.answeredMs = now();
       return;
     }
-    await delay((options.latencyMs ?? 0) + (fault === "slow" ? faults.slowMs : 0));
+    await delay((options.latencyMs ?? 0) + Math.round((options.jitterMs ?? 0) * jitter()) + (fault === "slow" ? faults.slowMs : 0));
     record.answeredMs = now();
     if (fault === "lost_write") {
       options.log?.(`${record.method} ${record.path} -> errcode ${record.errcode} (answer lost)`);

@@ -3,6 +3,7 @@
 // then deletes that something else waits for (a conditional menu's delete before an add); last the other
 // deletes, the later kinds' first (the reverse of the registry: what may refer to an object goes before
 // it), so that nothing is removed before everything that can be made is made.
+import { Heap } from "../heap.js";
 import type { StepDraft } from "../resources/kind.js";
 
 /** Steps are nodes 0..n-1 in the kinds' order; groups are virtual nodes after them. */
@@ -59,7 +60,7 @@ export function orderSteps<T extends { draft: StepDraft; kindOrder: number }>(it
   });
 
   markNeeded(nodes, items.length);
-  const ready = new StepQueue(nodes, items.length);
+  const ready = queueOf(nodes, items.length);
   nodes.forEach((node, index) => {
     if (node.waitingOn === 0) ready.push(index);
   });
@@ -101,56 +102,18 @@ function markNeeded(nodes: Node[], steps: number): void {
   }
 }
 
-/** A binary heap of node indices, best first: groups (they emit nothing), then steps as the header says. */
-class StepQueue {
-  private readonly heap: number[] = [];
-  constructor(
-    private readonly nodes: readonly Node[],
-    private readonly steps: number,
-  ) {}
-
-  private rank(index: number): [number, number, number] {
-    if (index >= this.steps) return [-1, 0, index];
-    const step = this.nodes[index] as Node;
+/** Best first: groups (they emit nothing), then steps as the header says. */
+function queueOf(nodes: readonly Node[], steps: number): Heap<number> {
+  const rank = (index: number): [number, number, number] => {
+    if (index >= steps) return [-1, 0, index];
+    const step = nodes[index] as Node;
     if (!step.removes) return [0, 0, index];
     return step.needed ? [1, 0, index] : [2, -step.kindOrder, index];
-  }
-
-  private before(a: number, b: number): boolean {
-    const ra = this.rank(a);
-    const rb = this.rank(b);
+  };
+  return new Heap<number>((a, b) => {
+    const ra = rank(a);
+    const rb = rank(b);
     for (let part = 0; part < 3; part++) if (ra[part] !== rb[part]) return (ra[part] as number) < (rb[part] as number);
     return false;
-  }
-
-  push(index: number): void {
-    const heap = this.heap;
-    heap.push(index);
-    for (let child = heap.length - 1; child > 0; ) {
-      const parent = (child - 1) >> 1;
-      if (!this.before(heap[child] as number, heap[parent] as number)) break;
-      [heap[child], heap[parent]] = [heap[parent] as number, heap[child] as number];
-      child = parent;
-    }
-  }
-
-  pop(): number | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length > 0 && last !== undefined) {
-      heap[0] = last;
-      for (let parent = 0; ; ) {
-        const left = 2 * parent + 1;
-        const right = left + 1;
-        let best = parent;
-        if (left < heap.length && this.before(heap[left] as number, heap[best] as number)) best = left;
-        if (right < heap.length && this.before(heap[right] as number, heap[best] as number)) best = right;
-        if (best === parent) break;
-        [heap[best], heap[parent]] = [heap[parent] as number, heap[best] as number];
-        parent = best;
-      }
-    }
-    return top;
-  }
+  });
 }

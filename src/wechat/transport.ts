@@ -60,6 +60,8 @@ type Wait = "backoff" | "minute";
 export class Transport {
   readonly stats = { requests: 0, writes: 0 };
   private inFlight = 0;
+  /** No request starts before this time (after 45011, the minute quota). */
+  private quietUntil = 0;
   private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly options: TransportOptions) {}
@@ -81,6 +83,8 @@ export class Transport {
         else return answer;
         const delayMs = this.delayFor(wait, attempt);
         if (!this.mayRetry(attempt, started, delayMs)) return answer;
+        // The minute quota is the account's, not this call's: every request waits it out.
+        if (wait === "minute") this.quietUntil = Math.max(this.quietUntil, Date.now() + delayMs);
         await this.pause(endpoint, attempt, delayMs, reason);
       } catch (error) {
         if (!(error instanceof HttpFailure)) throw error;
@@ -181,11 +185,11 @@ export class Transport {
   }
 
   private async acquire(): Promise<void> {
-    if (this.inFlight < (this.options.maxInFlight ?? 8)) {
-      this.inFlight++;
-      return;
+    if (this.inFlight < (this.options.maxInFlight ?? 8)) this.inFlight++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    for (let wait = this.quietUntil - Date.now(); wait > 0; wait = this.quietUntil - Date.now()) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
   private release(): void {
