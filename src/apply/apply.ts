@@ -22,7 +22,9 @@ export async function applyPlan(
   if (signal !== undefined) return { ...resultOf(plan, steps, "interrupted"), signal };
   hooks.onVerify?.();
   try {
-    const after = await collaborators.replan();
+    // Only what the steps changed is read again: the rest was read a moment ago and apply did not touch it.
+    const changed = [...new Set(plan.steps.map((step) => step.kind))];
+    const after = await collaborators.replan(changed);
     return { ...resultOf(plan, steps, after.changes.length === 0 ? "applied" : "incomplete"), remaining: after.changes };
   } catch (error) {
     // The steps' report matters more than the re-read: it is kept, and the failure said beside it.

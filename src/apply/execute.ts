@@ -13,8 +13,8 @@ import { initialOutcomes, type StepError, type StepOutcome } from "./result.js";
 export interface ApplyCollaborators {
   /** Whether `step`'s effect (its body resolved) is on the account now, found by re-reading it. */
   confirm(step: Step, body: JsonObject): Promise<Confirmation>;
-  /** Reads the account and plans again: what is left after the steps. */
-  replan(): Promise<Plan>;
+  /** Reads again what these kinds manage and plans them again: what is left after the steps. */
+  replan(kinds: readonly string[]): Promise<Plan>;
 }
 
 export interface StepHooks {

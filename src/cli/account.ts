@@ -8,12 +8,15 @@ import type { Console } from "./console.js";
 export interface AccountOptions {
   config: string;
   apiBase?: string;
+  /** Requests in flight at once (apply's --parallelism, when it is above the default 8). */
+  maxInFlight?: number;
 }
 
 function clientOptions(config: LoadedConfig, options: AccountOptions, out: Console): ClientOptions {
   return {
     credentials: config.credentials,
     ...(options.apiBase !== undefined && { apiBase: options.apiBase }),
+    ...(options.maxInFlight !== undefined && { maxInFlight: options.maxInFlight }),
     onRetry: (event) => out.error(`  ${event.api}: ${event.reason}; retrying in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1})`),
   };
 }

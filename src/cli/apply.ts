@@ -44,7 +44,7 @@ export async function runApply(planFile: string | undefined, options: ApplyOptio
   const saved = planFile === undefined ? undefined : readSavedPlan(planFile);
   // A saved plan applies the file it was made from, unless -c says otherwise.
   const configFile = options.config ?? (saved && typeof saved.config_file === "string" ? saved.config_file : DEFAULT_CONFIG_FILE);
-  const { config, client } = openForWriting({ ...options, config: configFile }, out);
+  const { config, client } = openForWriting({ ...options, config: configFile, maxInFlight: Math.max(DEFAULT_PARALLELISM, parallelism) }, out);
   const json = options.format === "json";
   let abandoned = false;
   try {

@@ -1,7 +1,7 @@
 // What apply needs from the planner and the kinds, handed to it (apply does not import the planner).
 import type { DesiredState } from "../resources/kind.js";
 import type { JsonObject } from "../json.js";
-import { kindOf } from "../resources/index.js";
+import { KINDS, kindOf } from "../resources/index.js";
 import type { Confirmation } from "../resources/kind.js";
 import type { ReadClient } from "../wechat/client.js";
 import { makePlan } from "./build.js";
@@ -20,8 +20,11 @@ export function applyCollaborators(plan: Plan, desired: DesiredState, read: Read
         read,
       );
     },
-    async replan(): Promise<Plan> {
-      return (await makePlan(plan.config_file, desired, read)).plan;
+    async replan(kinds: readonly string[]): Promise<Plan> {
+      // The sections of the other kinds are left out: they are not read, nor compared.
+      const only: DesiredState = { ...desired };
+      for (const kind of KINDS) if (!kinds.includes(kind.kind)) delete only[kind.section];
+      return (await makePlan(plan.config_file, only, read)).plan;
     },
   };
 }

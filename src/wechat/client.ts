@@ -95,8 +95,13 @@ function connect(options: ClientOptions, allowWrites: boolean): Connection {
     caller: new Caller(transport, tokens, allowWrites, 2 * retry.baseMs),
     transport,
     prefetchToken: () => void tokens.token().catch(() => undefined),
-    close: () => dispatcher.close(),
-    destroy: () => dispatcher.destroy(),
+    close: async () => {
+      await (await dispatcher)?.close();
+    },
+    destroy: async () => {
+      transport.abortAll();
+      await (await dispatcher)?.destroy();
+    },
   };
 }
 

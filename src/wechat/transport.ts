@@ -29,7 +29,8 @@ export interface RetryEvent {
 
 export interface TransportOptions {
   apiBase: URL;
-  dispatcher: Dispatcher;
+  /** The proxy route, when there is one; Node's own fetch otherwise. */
+  dispatcher?: Promise<Dispatcher> | undefined;
   /** The deadline of one attempt, headers and body together (a trickling answer cannot outlast it). */
   deadlineMs: number;
   /** The most bytes an answer may have; a larger one is refused while it streams. */
@@ -60,6 +61,8 @@ type Wait = "backoff" | "minute";
 export class Transport {
   readonly stats = { requests: 0, writes: 0 };
   private inFlight = 0;
+  /** The requests in flight, to abort them all (after an interrupt). */
+  private readonly controllers = new Set<AbortController>();
   /** No request starts before this time (after 45011, the minute quota). */
   private quietUntil = 0;
   private readonly waiting: Array<() => void> = [];
@@ -135,13 +138,14 @@ export class Transport {
     if (endpoint.write) this.stats.writes++;
     this.options.debug?.(redact(`-> ${endpoint.method} ${url.pathname}${url.search} #${attempt}${payload ? ` ${truncate(payload)}` : ""}`));
     const deadline = new AbortController();
+    this.controllers.add(deadline);
     const timer = setTimeout(() => deadline.abort(), this.options.deadlineMs);
     try {
       const init = {
         method: endpoint.method,
         headers: payload ? { "content-type": "application/json; charset=utf-8" } : {},
         body: payload,
-        dispatcher: this.options.dispatcher,
+        ...(this.options.dispatcher && { dispatcher: await this.options.dispatcher }),
         // A redirect would carry the access token (or the app secret, or a write) to another host.
         redirect: "manual",
         signal: deadline.signal,
@@ -180,8 +184,14 @@ export class Transport {
       return parseAnswer(text, endpoint.path);
     } finally {
       clearTimeout(timer);
+      this.controllers.delete(deadline);
       this.release();
     }
+  }
+
+  /** Aborts every request in flight: their writes' outcomes are unknown, and nobody waits for them. */
+  abortAll(): void {
+    for (const controller of this.controllers) controller.abort();
   }
 
   private async acquire(): Promise<void> {
