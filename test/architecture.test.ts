@@ -18,9 +18,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   export: ["config", "wechat", "resources", "plan"],
   apply: ["config", "wechat", "resources", "plan"],
   render: ["config", "wechat", "resources", "plan", "apply"],
+  server: ["config", "wechat", "resources"],
   emulator: ["config", "wechat"],
-  cli: ["config", "wechat", "resources", "plan", "export", "apply", "render", "emulator"],
-  demo: ["config", "wechat", "resources", "plan", "export", "apply", "render", "emulator", "cli"],
+  cli: ["config", "wechat", "resources", "plan", "export", "apply", "render", "server", "emulator"],
+  demo: ["config", "wechat", "resources", "plan", "export", "apply", "render", "server", "emulator", "cli"],
 };
 
 function sources(dir: string): string[] {

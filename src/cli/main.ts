@@ -113,6 +113,19 @@ program
   .option("--no-color", "do not colour the output")
   .action((options) => run(options, async () => (await import("./preview.js")).runPreview));
 
+const server = program.command("server").description("the team's message server (set in the MP console)");
+server
+  .command("check")
+  .description(
+    "call the message server the way WeChat does: URL verification, a message, every menu event, retries, forged requests (no WeChat API call); exit 0 all pass, 1 otherwise",
+  )
+  .addOption(configOption())
+  .option("--url <url>", "the server's URL (default: server.url of the file)")
+  .addOption(new Option("--mode <mode>", "the encryption mode (default: server.mode of the file, else plain)").choices(["plain", "compatible", "safe"]))
+  .addOption(formatOption(["text", "json"]))
+  .option("--no-color", "do not colour the output")
+  .action((options) => run(options, async () => (await import("./server.js")).runServerCheck));
+
 program
   .command("emulator")
   .description("run a local WeChat API (one account in memory) to try wxconf without an account")

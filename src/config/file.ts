@@ -4,6 +4,7 @@ import { parseSource, type Path } from "./document.js";
 import { interpolate, isReference, SECRET_FIELDS } from "./interpolate.js";
 import { ConfigError, problemAt, sortIssues, type ConfigIssue, type RuleProblem } from "./issues.js";
 import { checkSchema } from "./schema.js";
+import { checkServer, serverFromFile, type ServerSettings } from "./server.js";
 import { checkTexts } from "./text-checks.js";
 import type { Credentials } from "./types.js";
 
@@ -70,6 +71,8 @@ export interface ParsedFile {
   /** Problems that leave the file valid. */
   warnings: ConfigIssue[];
   credentials: Credentials;
+  /** The `server:` section, with its secrets resolved (from the file's references or the environment). */
+  server?: ServerSettings;
 }
 
 /**
@@ -105,13 +108,16 @@ export function parseFile(
   // A value with a schema problem, an unresolved ${VAR} or a bad character would only repeat it as a rule problem.
   const reported = [...schemaProblems, ...missing, ...textProblems];
   const fields = isRecord(data) ? data : {};
-  const ruleProblems = [...secretFieldProblems(document.data), ...checkSections(fields)].filter((problem) => !coveredBy(problem.path, reported));
+  const ruleProblems = [...secretFieldProblems(document.data), ...checkServer(fields, env), ...checkSections(fields)].filter(
+    (problem) => !coveredBy(problem.path, reported),
+  );
   add(ruleProblems.filter((problem) => !problem.warning));
   if (issues.length > 0) throw new ConfigError(sortIssues(issues));
   const warnings = sortIssues(ruleProblems.filter((problem) => problem.warning).map((problem) => document.issueAt(problem.path, problem.message, problem.at)));
 
   const account = fields.account as { app_id: string; app_secret?: string };
   const tokenCommand = fields.token_command as Credentials["token_command"];
+  const server = serverFromFile(fields, env);
   return {
     file,
     data: fields,
@@ -121,6 +127,7 @@ export function parseFile(
       ...(account.app_secret !== undefined && { app_secret: account.app_secret }),
       ...(tokenCommand !== undefined && { token_command: tokenCommand }),
     },
+    ...(server && { server }),
   };
 }
 

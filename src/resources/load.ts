@@ -4,6 +4,7 @@ import { append } from "../append.js";
 import { parseFile, readConfigText } from "../config/file.js";
 import type { ConfigIssue, RuleProblem } from "../config/issues.js";
 import { asObject } from "../config/loose.js";
+import type { ServerSettings } from "../config/server.js";
 import type { Credentials } from "../config/types.js";
 import { KINDS } from "./index.js";
 import type { DesiredState } from "./kind.js";
@@ -15,6 +16,8 @@ export interface LoadedConfig {
   desired: DesiredState;
   /** Never in the desired state: the plan, its checksum and its JSON must never hold a secret. */
   credentials: Credentials;
+  /** The message server to check (`wxconf server check`); not part of any plan. */
+  server?: ServerSettings;
 }
 
 /** Reads, interpolates and validates a configuration file. Throws ConfigError with every problem at once. */
@@ -32,7 +35,7 @@ export function parseConfig(file: string, text: string, env: Readonly<Record<str
     prune: Object.fromEntries(Object.entries(prune).filter((entry): entry is [string, boolean] => typeof entry[1] === "boolean")),
   };
   for (const kind of KINDS) Object.assign(desired, kind.fromFile(parsed.data));
-  return { file, warnings: parsed.warnings, desired, credentials: parsed.credentials };
+  return { file, warnings: parsed.warnings, desired, credentials: parsed.credentials, ...(parsed.server && { server: parsed.server }) };
 }
 
 function checkSections(data: Record<string, unknown>): RuleProblem[] {

@@ -9,7 +9,9 @@ const BLOCK = 32;
 /** sha1_hex of the strings sorted byte-wise and joined: `signature` (token, timestamp, nonce) and `msg_signature` (+ Encrypt). */
 export function signature(...parts: string[]): string {
   // The parts are ASCII (digits, a token, base64): the default sort is byte-wise on them.
-  return createHash("sha1").update([...parts].sort().join("")).digest("hex");
+  return createHash("sha1")
+    .update([...parts].sort().join(""))
+    .digest("hex");
 }
 
 /** The 32-byte AES key of an EncodingAESKey (43 characters of base64). */
