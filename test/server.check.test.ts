@@ -2,7 +2,7 @@
 // caught, and named by its key where it is one key's fault; the Token and the key never appear in output.
 import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { CLI, runCli, workdir } from "./helpers/cli.js";
+import { runCli, workdir } from "./helpers/cli.js";
 import { type Flaws, type MessageServer, startMessageServer } from "./helpers/message-server.js";
 
 const TOKEN = "server-token-0123456789";
