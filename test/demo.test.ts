@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers/cli.js";
 
 describe("the demo", () => {
-  it("validates, plans, applies, plans again, sees a console edit as drift, and prints the ids", async () => {
+  it("validates, plans, applies, plans again, sees a console edit as drift, prints the ids and checks the message server", async () => {
     const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
       const child = spawn(process.execPath, ["dist/demo/demo.js"], { cwd: ROOT, env: { PATH: process.env.PATH ?? "" } });
       let output = "";
@@ -14,20 +14,22 @@ describe("the demo", () => {
     });
     expect(code).toBe(0);
     const order = [
-      "━━ 1/7 Validate",
+      "━━ 1/8 Validate",
       "examples/demo.yaml is valid",
-      "━━ 2/7 Plan",
+      "━━ 2/8 Plan",
       "+ matchrule: tag 新品体验 (id known after apply)",
-      "━━ 3/7 Apply",
+      "━━ 3/8 Apply",
       "Apply complete! Resources: 5 added, 3 changed, 0 destroyed.",
       "(the emulator counted 9 write calls)",
-      "━━ 4/7 Plan again",
+      "━━ 4/8 Plan again",
       "No changes. The account matches the configuration.",
-      "━━ 6/7 Drift",
+      "━━ 6/8 Drift",
       '~ 服务 > 官网: url: "https://edited-by-hand.example.com/" -> "https://example.com/"',
       "Drift: 2 difference(s)",
-      "━━ 7/7 Output",
+      "━━ 7/8 Output",
       '"order_shipped":',
+      "━━ 8/8 Check the message server",
+      "checks, 0 failed",
       "Done.",
     ];
     let position = 0;

@@ -24,8 +24,8 @@ function wxconfCalls(workflow: Workflow): string[][] {
 }
 
 describe("GitHub Actions recipes", () => {
-  it("there are the three recipes", () => {
-    expect(workflows.sort()).toEqual(["apply-on-merge.yml", "drift-audit.yml", "plan-on-pull-request.yml"]);
+  it("there are the four recipes", () => {
+    expect(workflows.sort()).toEqual(["apply-on-merge.yml", "drift-audit.yml", "plan-on-pull-request.yml", "server-check.yml"]);
   });
 
   it.each(workflows)("%s is valid YAML and calls only real commands and flags", async (name) => {
@@ -33,8 +33,18 @@ describe("GitHub Actions recipes", () => {
     expect(workflow.on).toBeDefined();
     const calls = wxconfCalls(workflow);
     expect(calls.length).toBeGreaterThan(0);
-    for (const [command, ...args] of calls) {
-      const help = await runCli([command ?? "", "--help"]);
+    for (const call of calls) {
+      // A command is its words before the first flag (`server check`).
+      const words = call.slice(
+        0,
+        Math.max(
+          1,
+          call.findIndex((word) => word.startsWith("-")),
+        ),
+      );
+      const args = call.slice(words.length);
+      const command = words.join(" ");
+      const help = await runCli([...words, "--help"]);
       expect(help.code, `wxconf ${command} does not exist`).toBe(0);
       for (const flag of args.filter((arg) => arg.startsWith("-"))) {
         expect(help.stdout, `wxconf ${command} has no ${flag}`).toMatch(new RegExp(`(^|[\\s,])${flag.replace(/[-]/g, "\\-")}([\\s,]|$)`, "m"));

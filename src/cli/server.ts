@@ -21,7 +21,15 @@ function settingsOf(options: ServerCheckOptions, fromFile: ServerSettings | unde
   const url = options.url ?? fromFile?.url;
   if (url === undefined) throw new Error(`${options.config} has no 'server:' section: add server: { url: ... } (the URL set in the MP console), or pass --url`);
   if (options.url !== undefined && !/^https?:\/\//.test(options.url)) throw new Error(`--url must be an http:// or https:// address, not '${options.url}'`);
-  return { ...fromFile, url, mode: (options.mode as ServerMode | undefined) ?? fromFile?.mode ?? "plain" };
+  // With --url and no server: section, the secrets come from the environment alone.
+  const token = fromFile?.token ?? process.env.WXCONF_SERVER_TOKEN;
+  const encodingAesKey = fromFile?.encodingAesKey ?? process.env.WXCONF_SERVER_AES_KEY;
+  return {
+    url,
+    mode: (options.mode as ServerMode | undefined) ?? fromFile?.mode ?? "plain",
+    ...(token && { token }),
+    ...(encodingAesKey && { encodingAesKey }),
+  };
 }
 
 function line(result: CheckResult, color: boolean): string {

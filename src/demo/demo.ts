@@ -2,6 +2,7 @@
 // It runs the real CLI, as a user would; the emulator runs in this process so the demo can play the
 // person who edits the account by hand in the MP console.
 import { spawn } from "node:child_process";
+import { type AddressInfo, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { loadSeed } from "../emulator/seed.js";
 import { startEmulator, type Emulator } from "../emulator/server.js";
@@ -14,7 +15,10 @@ const bold = (text: string) => (color ? `\u001b[1m${text}\u001b[0m` : text);
 const dim = (text: string) => (color ? `\u001b[2m${text}\u001b[0m` : text);
 
 let stepNumber = 0;
-const TOTAL = 7;
+const TOTAL = 8;
+/** The demo's message server keys: public, for local use only. */
+const SERVER_TOKEN = "demo-server-token";
+const SERVER_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 
 function step(title: string, why: string): void {
   stepNumber++;
@@ -22,12 +26,12 @@ function step(title: string, why: string): void {
 }
 
 /** Runs the CLI without blocking: the emulator answers from this same process. */
-async function wxconf(emulator: Emulator, args: string[], expected: number): Promise<void> {
+async function wxconf(emulator: Emulator, args: string[], expected: number, env: Record<string, string> = {}): Promise<void> {
   process.stdout.write(`${dim(`$ wxconf ${args.join(" ")}`)}\n`);
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: ROOT,
     stdio: "inherit",
-    env: { ...process.env, WXCONF_API_BASE: emulator.url, WXCONF_APP_SECRET: emulator.appSecret },
+    env: { ...process.env, WXCONF_API_BASE: emulator.url, WXCONF_APP_SECRET: emulator.appSecret, ...env },
   });
   const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
   if (status !== expected) throw new Error(`'wxconf ${args.join(" ")}' exited with ${String(status)}, expected ${expected}`);
@@ -68,6 +72,29 @@ async function main(): Promise<void> {
     step("Output", "The ids application code needs, read from the account instead of copied by hand.");
     await wxconf(emulator, ["output", "-c", CONFIG], 0);
 
+    step("Check the message server", "examples/server/server.mjs in safe mode, called as WeChat calls it: the handshake, a message, every button's event.");
+    const port = await freePort();
+    const server = spawn(process.execPath, ["examples/server/server.mjs"], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? "",
+        WXCONF_SERVER_TOKEN: SERVER_TOKEN,
+        WXCONF_SERVER_AES_KEY: SERVER_AES_KEY,
+        WXCONF_APP_ID: emulator.appId,
+        PORT: String(port),
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      await new Promise((resolve) => server.stdout?.once("data", resolve));
+      await wxconf(emulator, ["server", "check", "-c", CONFIG, "--url", `http://127.0.0.1:${port}/wechat`, "--mode", "safe"], 0, {
+        WXCONF_SERVER_TOKEN: SERVER_TOKEN,
+        WXCONF_SERVER_AES_KEY: SERVER_AES_KEY,
+      });
+    } finally {
+      server.kill();
+    }
+
     process.stdout.write(
       `\n${bold("Done.")} Next: 'npx wxconf emulator --state examples/demo-state.yaml' to try commands yourself,\n` +
         "'npx wxconf import --app-id wx… -o wxconf.yaml' to adopt a real account, and examples/github-actions/ for CI.\n",
@@ -75,6 +102,17 @@ async function main(): Promise<void> {
   } finally {
     await emulator.close();
   }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 main().catch((error: unknown) => {
