@@ -2,6 +2,8 @@
 // caught, and named by its key where it is one key's fault; the Token and the key never appear in output.
 import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
+import { startEmulator } from "../src/emulator/server.js";
+import { cliEnv } from "./helpers/account.js";
 import { runCli, workdir } from "./helpers/cli.js";
 import { type Flaws, type MessageServer, startMessageServer } from "./helpers/message-server.js";
 
@@ -139,6 +141,23 @@ describe("flaws are caught", () => {
     const { code, report } = await check(server.url, "plain");
     expect(code).toBe(1);
     expect(report.checks[0]?.problem).toContain("could not connect");
+  });
+});
+
+describe("--from-wechat", () => {
+  it("adds WeChat's own probe (callback/check), the only call to WeChat", async () => {
+    const emulator = await startEmulator({});
+    servers.push(emulator);
+    const server = await flawed({});
+    const dir = workdir({ "wxconf.yaml": FILE(server.url, "safe") });
+    const result = await runCli(["server", "check", "--format", "json", "--from-wechat"], { cwd: dir, env: { ...ENV, ...cliEnv(emulator) } });
+    const report = JSON.parse(result.stdout) as Report;
+    expect(result.code).toBe(0);
+    expect(report.checks.at(-1)).toMatchObject({ check: "wechat_probe", ok: true });
+    expect(emulator.calls().byPath["/cgi-bin/callback/check"]).toBe(1);
+    const without = await runCli(["server", "check", "--format", "json"], { cwd: dir, env: { ...ENV, ...cliEnv(emulator) } });
+    expect(without.code).toBe(0);
+    expect(emulator.calls().byPath["/cgi-bin/callback/check"]).toBe(1);
   });
 });
 

@@ -122,6 +122,8 @@ server
   .addOption(configOption())
   .option("--url <url>", "the server's URL (default: server.url of the file)")
   .addOption(new Option("--mode <mode>", "the encryption mode (default: server.mode of the file, else plain)").choices(["plain", "compatible", "safe"]))
+  .option("--from-wechat", "also ask WeChat's own probe (POST /cgi-bin/callback/check): the only check that calls WeChat")
+  .addOption(apiBaseOption())
   .addOption(formatOption(["text", "json"]))
   .option("--no-color", "do not colour the output")
   .action((options) => run(options, async () => (await import("./server.js")).runServerCheck));

@@ -2,8 +2,9 @@
 import { SERVER_MODES, type ServerMode, type ServerSettings } from "../config/server.js";
 import { styler } from "../render/style.js";
 import { KINDS } from "../resources/index.js";
-import { loadConfig } from "../resources/load.js";
+import { type LoadedConfig, loadConfig } from "../resources/load.js";
 import { ANSWER_BUDGET_MS, type CheckResult, checkServer } from "../server/check.js";
+import { openReadClient } from "../wechat/client.js";
 import type { Console } from "./console.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 
@@ -12,6 +13,8 @@ export interface ServerCheckOptions {
   url?: string;
   mode?: string;
   format: "text" | "json";
+  fromWechat?: boolean;
+  apiBase?: string;
 }
 
 function settingsOf(options: ServerCheckOptions, fromFile: ServerSettings | undefined): ServerSettings {
@@ -44,18 +47,48 @@ function line(result: CheckResult, color: boolean): string {
   return lines.join("\n");
 }
 
+/** callback/check: WeChat's own network resolves and pings the server's host. */
+async function wechatProbe(config: LoadedConfig, options: ServerCheckOptions): Promise<CheckResult> {
+  const client = openReadClient({ credentials: config.credentials, ...(options.apiBase !== undefined && { apiBase: options.apiBase }) });
+  const started = performance.now();
+  try {
+    const probe = await client.read.checkCallback();
+    const ms = Math.round(performance.now() - started);
+    const lossy = probe.ping.filter((ping) => ping.package_loss !== "0%");
+    const base = { check: "wechat_probe", name: `WeChat's own probe (callback/check): ${probe.dns.length} address(es), ${probe.ping.length} ping(s)`, ms };
+    if (probe.dns.length === 0)
+      return { ...base, ok: false, problem: "WeChat cannot resolve the server's host", fix: "check the domain's DNS from mainland China" };
+    if (lossy.length > 0) {
+      return {
+        ...base,
+        ok: false,
+        problem: `packet loss from ${lossy.map((ping) => `${ping.from_operator} ${ping.package_loss}`).join(", ")}`,
+        wechat: "pushes from those networks time out and are retried",
+        fix: "check the server's network and firewall (WeChat's addresses: GET /cgi-bin/getcallbackip)",
+      };
+    }
+    return { ...base, ok: true };
+  } finally {
+    await client.close();
+  }
+}
+
 export async function runServerCheck(options: ServerCheckOptions, out: Console): Promise<ExitCode> {
   const config = loadConfig(options.config);
   const server = settingsOf(options, config.server);
   const menus = KINDS.flatMap((kind) => kind.pictures?.(config.desired) ?? []).map((picture) => picture.buttons);
   const json = options.format === "json";
   out.error(`Checking ${server.url} in ${server.mode} mode, as WeChat calls it (${menus.length} menu(s) in ${options.config})…`);
-  const report = await checkServer({
-    server,
-    appId: config.desired.app_id,
-    menus,
-    ...(!json && { onCheck: (result) => out.info(line(result, out.colorOut)) }),
-  });
+  const onCheck = (result: CheckResult) => {
+    if (!json) out.info(line(result, out.colorOut));
+  };
+  const report = await checkServer({ server, appId: config.desired.app_id, menus, onCheck });
+  if (options.fromWechat) {
+    const probe = await wechatProbe(config, options);
+    report.checks.push(probe);
+    report.ok &&= probe.ok;
+    onCheck(probe);
+  }
   if (json) {
     out.info(JSON.stringify(report, null, 2));
   } else {

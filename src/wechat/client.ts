@@ -11,7 +11,7 @@ import { requests, type WriteRequest } from "./requests.js";
 import { TAG_LIMITS } from "./rules.js";
 import { selectTokenProvider, type TokenProvider } from "./token.js";
 import { retryPolicyFromEnv, Transport, type RetryEvent, type RetryPolicy } from "./transport.js";
-import type { ApiIndustry, ApiQuota, ApiTag, ApiTemplate, Matchrule, MenuButton, MenuState } from "./types.js";
+import type { ApiIndustry, ApiQuota, ApiTag, ApiTemplate, CallbackProbe, Matchrule, MenuButton, MenuState } from "./types.js";
 
 /** Everything wxconf reads. `plan`, `drift`, `import` and `output` get only this: they cannot write. */
 export interface ReadClient {
@@ -26,6 +26,8 @@ export interface ReadClient {
   getTemplates(): Promise<ApiTemplate[]>;
   getIndustry(): Promise<ApiIndustry>;
   getQuota(cgiPath: string): Promise<ApiQuota>;
+  /** WeChat's own reachability probe of the message server (callback/check). */
+  checkCallback(): Promise<CallbackProbe>;
 }
 
 export interface WriteClient {
@@ -229,6 +231,19 @@ function readClient(caller: Caller): ReadClient {
     },
     getTemplates: async () => normalizeTemplates(await read(ENDPOINTS.templateList, "template_list", "list")),
     getIndustry: async () => normalizeIndustry(await caller.call(ENDPOINTS.templateGetIndustry)),
+    checkCallback: async () => {
+      const answer = await read(ENDPOINTS.callbackCheck, "ping", "list", { action: "all", check_operator: "DEFAULT" });
+      const list = (value: Json | undefined) => (Array.isArray(value) ? value.filter(isJsonObject) : []);
+      return {
+        dns: list(answer.dns).map((entry) => ({ ip: String(entry.ip ?? ""), real_operator: String(entry.real_operator ?? "") })),
+        ping: list(answer.ping).map((entry) => ({
+          ip: String(entry.ip ?? ""),
+          from_operator: String(entry.from_operator ?? ""),
+          package_loss: String(entry.package_loss ?? ""),
+          time: String(entry.time ?? ""),
+        })),
+      };
+    },
     getQuota: async (cgiPath) => {
       const answer = await read(ENDPOINTS.quotaGet, "quota", "object", { cgi_path: cgiPath });
       const quota = answer.quota as JsonObject;

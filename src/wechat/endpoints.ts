@@ -58,6 +58,8 @@ export const ENDPOINTS = {
 
   quotaGet: endpoint("/cgi-bin/openapi/quota/get", "POST", false, 10_000),
   clearQuota: endpoint("/cgi-bin/clear_quota", "POST", true, 10),
+  /** 网络检测: WeChat resolves and pings the account's message server (quota not published). */
+  callbackCheck: endpoint("/cgi-bin/callback/check", "POST", false, 10_000),
 } as const satisfies Record<string, Endpoint>;
 
 export type EndpointName = keyof typeof ENDPOINTS;

@@ -37,6 +37,12 @@ export interface MenuState {
   conditional: LiveConditionalMenu[];
 }
 
+/** callback/check: how WeChat's own network sees the message server's host. */
+export interface CallbackProbe {
+  dns: Array<{ ip: string; real_operator: string }>;
+  ping: Array<{ ip: string; from_operator: string; package_loss: string; time: string }>;
+}
+
 export interface ApiTag {
   id: number;
   name: string;

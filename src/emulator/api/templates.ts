@@ -84,7 +84,14 @@ export const templateHandlers: Record<string, Handler> = {
   "/cgi-bin/template/del_private_template": deleteTemplate,
 };
 
+/** callback/check: the emulator's "network" is loopback, reached from every operator without loss. */
+const callbackCheck: Handler = () => ({
+  dns: [{ ip: "127.0.0.1", real_operator: "UNICOM" }],
+  ping: ["UNICOM", "CHINANET", "CAP"].map((operator) => ({ ip: "127.0.0.1", from_operator: operator, package_loss: "0%", time: "1.000ms" })),
+});
+
 export const quotaHandlers: Record<string, Handler> = {
   "/cgi-bin/openapi/quota/get": quotaGet,
   "/cgi-bin/clear_quota": clearQuota,
+  "/cgi-bin/callback/check": callbackCheck,
 };
