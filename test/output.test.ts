@@ -23,16 +23,18 @@ describe("wxconf output", () => {
     const env = cliEnv(emulator);
     expect((await runCli(["apply", "--auto-approve"], { cwd: dir, env })).code).toBe(0);
     const templateId = emulator.account.templates[0]?.template_id;
+    // Tags are created in parallel: their ids follow the order the creates landed in.
+    const idOf = (name: string) => [...emulator.account.tags.values()].find((tag) => tag.name === name)?.id;
     const json = await runCli(["output"], { cwd: dir, env });
     expect(JSON.parse(json.stdout)).toEqual({
       templates: { order_shipped: templateId },
-      tags: { VIP: 121, 测试人员: 122 },
+      tags: { VIP: idOf("VIP"), 测试人员: idOf("测试人员") },
       menu_keys: { V1001_TODAY_MUSIC: "今日歌曲", SCAN: "扫码" },
     });
     expect(emulator.calls().writes).toBe(4);
 
     const lines = await runCli(["output", "--format", "env"], { cwd: dir, env });
-    expect(lines.stdout).toBe(`WXCONF_TAG_VIP=121\nWXCONF_TEMPLATE_ORDER_SHIPPED=${String(templateId)}\n`);
+    expect(lines.stdout).toBe(`WXCONF_TAG_VIP=${String(idOf("VIP"))}\nWXCONF_TEMPLATE_ORDER_SHIPPED=${String(templateId)}\n`);
     expect(lines.stderr).toContain("Not in the env format (names must be ASCII letters, digits and _): 测试人员; use --format json");
   });
 

@@ -16,13 +16,15 @@ export interface Console {
 }
 
 export function processConsole(options: { color?: boolean } = {}): Console {
-  const allowed = options.color !== false && !process.env.NO_COLOR && process.env.TERM !== "dumb";
+  // NO_COLOR and --no-color turn colours off; FORCE_COLOR (not 0) turns them on without a terminal (CI logs).
+  const force = process.env.FORCE_COLOR !== undefined && !["0", "false"].includes(process.env.FORCE_COLOR);
+  const allowed = options.color !== false && !process.env.NO_COLOR && process.env.TERM !== "dumb" && !["0", "false"].includes(process.env.FORCE_COLOR ?? "");
   return {
     info: (text) => writeStdout(`${text}\n`),
     error: (text) => writeStderr(`${text}\n`),
     progress: writeStderr,
-    colorOut: allowed && process.stdout.isTTY === true,
-    colorErr: allowed && process.stderr.isTTY === true,
+    colorOut: allowed && (force || process.stdout.isTTY === true),
+    colorErr: allowed && (force || process.stderr.isTTY === true),
     interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
   };
 }

@@ -27,6 +27,16 @@ function credentialsFor(options: ImportOptions): Credentials {
   return { app_id: options.appId };
 }
 
+/**
+ * The schema for the editor line: this installation's, when it is the project's own (node_modules/wxconf);
+ * otherwise (npx's cache, a checkout) where a project that installs wxconf will have it.
+ */
+function schemaLine(target: string): string {
+  const local = relative(dirname(target), fileURLToPath(SCHEMA_URL)).split("\\").join("/");
+  if (/(^|\/)node_modules\/wxconf\/schemas\/wxconf\.schema\.json$/.test(local) && !local.includes("_npx/")) return local;
+  return "./node_modules/wxconf/schemas/wxconf.schema.json";
+}
+
 /** Writes the live account as a wxconf.yaml. Only reads. */
 export async function runImport(options: ImportOptions, out: Console): Promise<ExitCode> {
   if (options.out && existsSync(options.out) && !options.force) {
@@ -40,7 +50,7 @@ export async function runImport(options: ImportOptions, out: Console): Promise<E
     const snapshot = await readAccount(client.read, credentials.app_id, { withMembers: options.withMembers === true });
     out.error(`Read the account in ${elapsed(started)} with ${client.stats().requests} API call(s).`);
     const target = resolve(options.out ?? "wxconf.yaml");
-    const schemaPath = relative(dirname(target), fileURLToPath(SCHEMA_URL)).split("\\").join("/");
+    const schemaPath = schemaLine(target);
     const result = accountToYaml(snapshot, { importedAt: new Date(), schemaPath, withMembers: options.withMembers === true });
     if (options.out) {
       writeOutputFile(options.out, result.yaml);

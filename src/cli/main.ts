@@ -32,12 +32,46 @@ const applyConfigOption = () => new Option("-c, --config <file>", "the configura
 const program = new Command("wxconf")
   .description("Manage a WeChat Official Account's menus, tags and template bindings as code.")
   .version(VERSION, "-V, --version")
-  .showHelpAfterError("(run 'wxconf --help' for usage)");
+  .showHelpAfterError("(run 'wxconf --help' for usage)")
+  .addHelpText(
+    "after",
+    `
+Examples:
+  wxconf validate                                  check wxconf.yaml offline
+  wxconf plan --format markdown > plan.md          a plan for a pull request
+  wxconf plan --out plan.json && wxconf apply plan.json
+  wxconf apply --auto-approve --expect-checksum <sha256 from the reviewed plan>
+  wxconf drift                                     exit 2 when the account was changed by hand
+  wxconf import --app-id wx0123456789abcdef -o wxconf.yaml
+  wxconf server check                              the message server, called as WeChat calls it
+  wxconf emulator                                  a local WeChat to try all this
+
+Environment:
+  WXCONF_APP_SECRET, WXCONF_APP_SECRET_<app id>     the app secret (or account.app_secret: \${VAR})
+  WXCONF_ACCESS_TOKEN                              a token from your token server (instead of the secret)
+  WXCONF_VAR_*                                     the only variables a managed value's \${...} may read
+  WXCONF_SERVER_TOKEN, WXCONF_SERVER_AES_KEY       the message server's Token and EncodingAESKey
+  WXCONF_API_BASE                                  another API base (the emulator's)
+  HTTPS_PROXY, HTTP_PROXY, NO_PROXY                the route to WeChat (a whitelisted egress)
+  WXCONF_TIMEOUT_MS, WXCONF_RETRY_BASE_MS          a request's deadline; the unit of retry waits
+  WXCONF_TOKEN_TIMEOUT_MS, WXCONF_INTERRUPT_WAIT_MS token_command's time; apply's wait after Ctrl-C
+  WXCONF_DEBUG                                     one line per call on stderr, secrets masked
+  NO_COLOR, FORCE_COLOR                            colours off / on
+
+Exit codes:
+  0 success (plan --detailed-exitcode and drift: no changes)    1 error
+  2 the account differs from the file (plan --detailed-exitcode, drift)
+  3 apply refused, nothing written (a stale plan, --allow-destroy needed, no quota)
+  130, 143 interrupted (SIGINT, SIGTERM)`,
+  );
 
 program
   .command("validate")
   .description("check a configuration file offline (no network call); exit 0 valid, 1 invalid")
   .addOption(configOption())
+  .addOption(
+    new Option("--format <format>", "text, json, or github (workflow annotations on the pull request)").choices(["text", "json", "github"]).default("text"),
+  )
   .option("--no-color", "do not colour the output")
   .action((options) => run(options, async () => (await import("./validate.js")).runValidate));
 

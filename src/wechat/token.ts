@@ -214,7 +214,8 @@ export function selectTokenProvider(
     const timeout = Number(env.WXCONF_TOKEN_TIMEOUT_MS);
     return new CommandToken(credentials.token_command, credentials.app_id, env, Number.isFinite(timeout) && timeout > 0 ? timeout : 30_000);
   }
-  const secret = credentials.app_secret ?? env.WXCONF_APP_SECRET;
+  // Per account first ($WXCONF_APP_SECRET_wx0123456789abcdef), for a CI that holds several accounts' secrets.
+  const secret = credentials.app_secret ?? env[`WXCONF_APP_SECRET_${credentials.app_id}`] ?? env.WXCONF_APP_SECRET;
   if (secret) return new StableToken(credentials.app_id, secret, transport);
   throw new CredentialsError("no credentials: set $WXCONF_APP_SECRET (or account.app_secret: ${VAR}), $WXCONF_ACCESS_TOKEN, or token_command in the file");
 }

@@ -1,0 +1,67 @@
+// The CLI's conventions: validate as a linter (json, GitHub annotations), colours on demand, help that
+// names the environment and the exit codes, per-account secrets.
+import { afterEach, describe, expect, it } from "vitest";
+import { Accounts, yamlFile } from "./helpers/account.js";
+import { runCli, workdir } from "./helpers/cli.js";
+
+const accounts = new Accounts();
+afterEach(() => accounts.closeAll());
+
+const BAD = yamlFile("menu:\n  button: [{ name: 会员中心服务, type: clik, key: 'a,b:c' }]\n");
+
+describe("validate as a linter", () => {
+  it("--format json: every problem with its position and severity", async () => {
+    const dir = workdir({ "wxconf.yaml": BAD });
+    const result = await runCli(["validate", "--format", "json"], { cwd: dir });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as {
+      format_version: string;
+      valid: boolean;
+      problems: Array<{ line: number; col: number; severity: string; message: string }>;
+    };
+    expect(report).toMatchObject({ format_version: "1.0", valid: false });
+    expect(report.problems.map((problem) => [problem.line, problem.severity])).toEqual([
+      [5, "error"],
+      [5, "error"],
+    ]);
+  });
+
+  it("--format github: workflow annotations, values escaped", async () => {
+    const dir = workdir({ "wxconf.yaml": BAD });
+    const result = await runCli(["validate", "--format", "github"], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("::error file=wxconf.yaml,line=5,col=34::'type' is 'clik' (did you mean 'click'?)");
+    const valid = workdir({
+      "wxconf.yaml": yamlFile("menu:\n  button:\n    - name: 服务\n      key: K\n      sub_button: [{ name: a, type: click, key: A }]\n"),
+    });
+    const warned = await runCli(["validate", "--format", "github"], { cwd: valid });
+    expect(warned.code).toBe(0);
+    expect(warned.stdout).toMatch(/^::warning file=wxconf\.yaml,line=\d+,col=\d+::button '服务' has sub buttons/m);
+  });
+});
+
+describe("conventions", () => {
+  it("FORCE_COLOR colours output without a terminal; NO_COLOR wins", async () => {
+    const dir = workdir({ "wxconf.yaml": yamlFile("menu:\n  button: [{ name: a, type: click, key: A }]\n") });
+    const emulator = await accounts.start();
+    const env = { WXCONF_API_BASE: emulator.url, WXCONF_APP_SECRET: emulator.appSecret };
+    expect((await runCli(["plan"], { cwd: dir, env: { ...env, FORCE_COLOR: "1" } })).stdout).toMatch(/\u001b\[3\dm/);
+    expect((await runCli(["plan"], { cwd: dir, env: { ...env, FORCE_COLOR: "1", NO_COLOR: "1" } })).stdout).not.toMatch(/\u001b\[3\dm/);
+    expect((await runCli(["plan"], { cwd: dir, env })).stdout).not.toMatch(/\u001b\[3\dm/);
+  });
+
+  it("--help names the environment variables, the exit codes and examples", async () => {
+    const help = await runCli(["--help"]);
+    for (const text of ["Environment:", "WXCONF_APP_SECRET", "WXCONF_VAR_*", "Exit codes:", "3 apply refused", "130, 143", "Examples:"])
+      expect(help.stdout).toContain(text);
+  });
+
+  it("$WXCONF_APP_SECRET_<app id> is the account's secret, before $WXCONF_APP_SECRET", async () => {
+    const emulator = await accounts.start();
+    const dir = workdir({ "wxconf.yaml": yamlFile("menu:\n  button: [{ name: a, type: click, key: A }]\n") });
+    const env = { WXCONF_API_BASE: emulator.url, [`WXCONF_APP_SECRET_${emulator.appId}`]: emulator.appSecret, WXCONF_APP_SECRET: "another-accounts-secret" };
+    const result = await runCli(["plan"], { cwd: dir, env });
+    expect(result.code).toBe(0);
+    expect(result.stdout + result.stderr).not.toContain(emulator.appSecret);
+  });
+});
