@@ -27,6 +27,7 @@ describe("wxconf output", () => {
     const idOf = (name: string) => [...emulator.account.tags.values()].find((tag) => tag.name === name)?.id;
     const json = await runCli(["output"], { cwd: dir, env });
     expect(JSON.parse(json.stdout)).toEqual({
+      format_version: "1.0",
       templates: { order_shipped: templateId },
       tags: { VIP: idOf("VIP"), 测试人员: idOf("测试人员") },
       menu_keys: { V1001_TODAY_MUSIC: "今日歌曲", SCAN: "扫码" },

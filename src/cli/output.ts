@@ -32,7 +32,7 @@ export async function runOutput(options: OutputOptions, out: Console): Promise<E
     for (const section of sections) outputs[section.name] = { ...outputs[section.name], ...section.values };
 
     if (options.format === "json") {
-      out.info(JSON.stringify(outputs, null, 2));
+      out.info(JSON.stringify({ format_version: "1.0", ...outputs }, null, 2));
       return EXIT.ok;
     }
     const lines: string[] = [];

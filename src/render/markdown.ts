@@ -30,10 +30,14 @@ function listed(items: readonly string[], limit: number): string[] {
   return items.length <= limit ? [...items] : [...items.slice(0, limit), `and ${items.length - limit} more`];
 }
 
-/** In a diff block GitHub colours lines by their first character: marks go to column 0. */
+/**
+ * In a diff block GitHub colours lines by their first character: marks go to column 0, and an update's `~`
+ * (which GitHub leaves uncoloured) is written `!`, which it colours as changed.
+ */
 function diffLine(line: Line): string {
-  if (line.level === 0) return line.mark === "#" ? `# ${line.text}` : `${line.mark} ${line.text}`;
-  return `${line.mark}     ${line.text}`;
+  const mark = line.mark === "~" ? "!" : line.mark;
+  if (line.level === 0) return mark === "#" ? `# ${line.text}` : `${mark} ${line.text}`;
+  return `${mark}     ${line.text}`;
 }
 
 export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
