@@ -65,3 +65,26 @@ describe("conventions", () => {
     expect(result.stdout + result.stderr).not.toContain(emulator.appSecret);
   });
 });
+
+describe("names WeChat cuts", () => {
+  it("are warnings in validate (file, line, column) and in the plan", async () => {
+    const dir = workdir({ "wxconf.yaml": yamlFile("menu:\n  button:\n    - { name: 会员中心A, type: click, key: A }\n") });
+    const validated = await runCli(["validate", "--format", "json"], { cwd: dir });
+    expect(validated.code).toBe(0);
+    const report = JSON.parse(validated.stdout) as { problems: Array<{ line: number; col: number; severity: string; message: string }> };
+    expect(report.problems).toEqual([
+      {
+        file: "wxconf.yaml",
+        line: 6,
+        col: 15,
+        severity: "warning",
+        message: "name '会员中心A' is wider than WeChat shows on the menu bar: followers see '会员中…'",
+      },
+    ]);
+    const emulator = await accounts.start();
+    const plan = await runCli(["plan", "--format", "json"], { cwd: dir, env: { WXCONF_API_BASE: emulator.url, WXCONF_APP_SECRET: emulator.appSecret } });
+    expect((JSON.parse(plan.stdout) as { warnings: string[] }).warnings).toContain(
+      "menu.default: '会员中心A' is longer than WeChat shows; followers see '会员中…'",
+    );
+  });
+});

@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
 import type { ErrorObject } from "ajv";
-import { SCHEMA_URL } from "./defaults.js";
 import type { Path } from "./document.js";
 import validateSchema from "./schema-validator.generated.js";
 import { closest } from "./suggest.js";
@@ -13,10 +11,6 @@ export interface SchemaProblem {
 
 type JsonSchema = { [key: string]: unknown };
 type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
-
-/** The schema itself is read only to explain an unknown key (which keys are allowed there). */
-let rawSchema: JsonSchema | undefined;
-const schemaJson = (): JsonSchema => (rawSchema ??= JSON.parse(readFileSync(SCHEMA_URL, "utf8")) as JsonSchema);
 
 /** Checks the file's shape against schemas/wxconf.schema.json; one problem per offending node. */
 export function checkSchema(data: unknown): SchemaProblem[] {
@@ -57,7 +51,7 @@ function describe(error: ErrorObject): SchemaProblem[] {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case "additionalProperties":
-      return unknownKey(path, String(params.additionalProperty), error.schemaPath);
+      return unknownKey(path, String(params.additionalProperty), error);
     case "required":
       return [{ path, at: "value", message: `${path.length ? fieldName(path) : "the file"} is missing required field '${String(params.missingProperty)}'` }];
     case "type":
@@ -88,13 +82,13 @@ const SPECIAL_KEYS: Record<string, string> = {
   app_secret: "'app_secret' belongs under 'account' (as a ${VARIABLE} reference)",
 };
 
-function unknownKey(path: Path, key: string, schemaPath: string): SchemaProblem[] {
+function unknownKey(path: Path, key: string, error: ErrorObject): SchemaProblem[] {
   const keyPath = [...path, key];
   const special = SPECIAL_KEYS[key];
   if (special && !(key === "app_secret" && path.length === 1 && path[0] === "account")) {
     return [{ path: keyPath, at: "key", message: special }];
   }
-  const allowed = allowedKeys(schemaPath, schemaJson());
+  const allowed = allowedKeys(error);
   const suggestion = closest(key, allowed);
   const hint = suggestion ? ` (did you mean '${suggestion}'?)` : allowed.length ? `; allowed here: ${allowed.join(", ")}` : "";
   const where = path.length === 0 ? "at the top level" : `in ${describePath(path)}`;
@@ -108,14 +102,12 @@ function describePath(path: Path): string {
     .replace(/\.\[/g, "[");
 }
 
-/** The property names the schema allows where an additionalProperties error was raised. */
-function allowedKeys(schemaPath: string, schema: JsonSchema): string[] {
-  const segments = schemaPath.replace(/^#\/?/, "").split("/").slice(0, -1);
-  let node: unknown = schema;
-  for (const segment of segments) {
-    node = (node as JsonSchema | undefined)?.[segment.replace(/~1/g, "/").replace(/~0/g, "~")];
-  }
-  const properties = (node as JsonSchema | undefined)?.properties;
+/**
+ * The property names allowed where an additionalProperties error was raised: those of the schema that
+ * raised it (ajv's verbose errors carry it, also inside a $ref such as a button deep in a menu).
+ */
+function allowedKeys(error: ErrorObject): string[] {
+  const properties = (error.parentSchema as JsonSchema | undefined)?.properties;
   return properties && typeof properties === "object" ? Object.keys(properties) : [];
 }
 

@@ -23,7 +23,7 @@ import {
 } from "../kind.js";
 import { buttonLines, diffButtons, sameButtons } from "../menu/buttons.js";
 import { deletedMenuChange, describeRule, ruleJson } from "../menu/conditional.js";
-import { DEFAULT_MENU_STEP } from "../menu/index.js";
+import { DEFAULT_MENU_STEP, truncationWarnings } from "../menu/index.js";
 import { tagCreateStep, tagUsers } from "../tags/index.js";
 
 const DELETES = "conditional_menu:delete";
@@ -176,6 +176,7 @@ export const conditionalMenusKind = defineKind({
     });
     // Adds after every delete (at most 3 URL domains at a time), after the default menu (65303), after the
     // tag they match is created, and one after the other from the lowest precedence: the newest wins.
+    for (const menu of added) append(plan.warnings, truncationWarnings(addressOf("conditional_menu", menu.name), menu.button));
     const addSteps: StepDraft[] = added.map((menu, index) => {
       const address = addressOf("conditional_menu", menu.name);
       const previous = added[index - 1];

@@ -4,7 +4,7 @@ import { problemAt, type RuleProblem } from "../../config/issues.js";
 import { asArray, asObject, asString, type Loose } from "../../config/loose.js";
 import { checkMatchrule, checkMenuButtons, conditionalMenuDomains, MENU_LIMITS, RESERVED_TAGS, type RulePath } from "../../wechat/rules.js";
 import type { MenuButton } from "../../wechat/types.js";
-import { fromRuleIssue } from "../menu/section.js";
+import { fromRuleIssue, truncatedNames } from "../menu/section.js";
 
 export interface DesiredMatchrule {
   /** A tag by name, resolved to an id by the plan. */
@@ -47,7 +47,10 @@ export function checkConditionalMenus(file: Readonly<Loose>): RuleProblem[] {
     if (earlierName !== undefined)
       problems.push(problemAt(["conditional_menus", index, "name"], `conditional menu name '${name}' is also used by menu ${earlierName + 1}`));
     names.set(name, index);
-    if (Array.isArray(fields.button)) append(problems, checkMenuButtons(fields.button, ["conditional_menus", index, "button"]).map(fromRuleIssue));
+    if (Array.isArray(fields.button)) {
+      append(problems, checkMenuButtons(fields.button, ["conditional_menus", index, "button"]).map(fromRuleIssue));
+      append(problems, truncatedNames(fields.button, ["conditional_menus", index, "button"]));
+    }
     append(problems, checkConditionalMatchrule(fields.matchrule, ["conditional_menus", index, "matchrule"]));
     const rule = asObject(fields.matchrule);
     if (rule && (rule.tag !== undefined || rule.tag_id !== undefined || rule.client_platform_type !== undefined)) {

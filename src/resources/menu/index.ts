@@ -17,11 +17,17 @@ import {
   type DesiredState,
 } from "../kind.js";
 import { deletedMenuChange } from "./conditional.js";
+import { append } from "../../append.js";
+import { cutNames } from "../../wechat/display.js";
 import { MENU_LIMITS } from "../../wechat/rules.js";
 import { flowButtons, mapAt, seqAt } from "../yaml-doc.js";
 import { checkMenu, menuFromFile } from "./section.js";
 
 const DEFAULT_MENU_ADDRESS = "menu.default";
+
+/** For the plan: the names of a menu being made that WeChat will cut. */
+export const truncationWarnings = (address: string, buttons: readonly MenuButton[]): string[] =>
+  cutNames(buttons).map((cut) => `${address}: '${cut.path}' is longer than WeChat shows; followers see '${cut.shown}'`);
 /** The step that creates (or replaces) the default menu: conditional menus are added after it. */
 export const DEFAULT_MENU_STEP = `${DEFAULT_MENU_ADDRESS}:create`;
 
@@ -121,6 +127,7 @@ export const menuKind = defineKind({
       description: `${current ? "replace" : "create"} the default menu`,
       request: requests.createMenu(wanted),
     });
+    append(plan.warnings, truncationWarnings(address, wanted));
     return plan;
   },
 
