@@ -88,3 +88,24 @@ describe("names WeChat cuts", () => {
     );
   });
 });
+
+describe("every problem at once", () => {
+  it("a wrong count of buttons does not hide the problems of the buttons", async () => {
+    const dir = workdir({
+      "wxconf.yaml": yamlFile(
+        "menu:\n  button:\n    - { name: a, type: click, key: A }\n    - { name: b, type: click, key: B }\n    - { name: c, type: click, key: C }\n    - { name: 会员中心服务务, type: click }\n",
+      ),
+    });
+    const result = await runCli(["validate"], { cwd: dir });
+    expect(result.stderr).toContain("this one has 4");
+    expect(result.stderr).toContain("button '会员中心服务务' of type click needs 'key'");
+    expect(result.stderr).toContain("is 21 bytes, the limit is 16");
+  });
+
+  it("file mistakes name the file's role and the fix", async () => {
+    const state = await runCli(["emulator", "--state", "/no/such/state.yaml"]);
+    expect(state.stderr).toContain("the emulator's state file /no/such/state.yaml: no such file (--state names a YAML file like examples/demo-state.yaml)");
+    const plan = await runCli(["apply", "no-such-plan.json"]);
+    expect(plan.stderr).toContain("cannot read the saved plan no-such-plan.json: no such file (make one with 'wxconf plan --out FILE')");
+  });
+});

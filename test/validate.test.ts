@@ -59,7 +59,7 @@ describe("wxconf validate: the file and YAML", () => {
   it("names a missing file", async () => {
     const result = await runCli(["validate", "-c", "nope.yaml"], { cwd: workdir() });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("nope.yaml: cannot read: no such file");
+    expect(result.stderr).toContain("nope.yaml: cannot read the configuration file: no such file");
   });
 
   it("reports YAML syntax errors with their position", async () => {

@@ -171,6 +171,7 @@ program
   .option("--fault-rate <p>", "probability (0 to 1) that a call gets a random fault", "0")
   .option("--seed <n>", "seed of the random faults, for reproducible runs", "1")
   .option("--quiet", "do not log each call on stderr")
+  .option("--no-color", "accepted for symmetry: the emulator prints no colours")
   .action((options) => run(options, async () => (await import("./emulator.js")).runEmulator));
 
 program.parseAsync().catch((error: unknown) => {

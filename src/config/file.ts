@@ -43,7 +43,7 @@ export function readConfigText(file: string): string {
         : code === "EISDIR"
           ? "a folder, not a file: -c must name a YAML file"
           : String((error as Error).message);
-    return fail(`cannot read: ${reason}`);
+    return fail(`cannot read the configuration file: ${reason}`);
   }
   return decodeUtf8(bytes, (line, col) => fail("the file is not valid UTF-8 here: save it as UTF-8", line, col));
 }

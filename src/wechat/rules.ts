@@ -180,17 +180,18 @@ const CODES = {
 } as const;
 
 export function checkMenuButtons(buttons: unknown, path: RulePath = ["button"]): RuleIssue[] {
-  if (!Array.isArray(buttons) || buttons.length < MENU_LIMITS.minTopButtons || buttons.length > MENU_LIMITS.maxTopButtons) {
-    const count = Array.isArray(buttons) ? buttons.length : 0;
-    return [
-      {
-        path,
-        errcode: CODES.top.count,
-        message: `a menu has ${MENU_LIMITS.minTopButtons} to ${MENU_LIMITS.maxTopButtons} top-level buttons, this one has ${count}`,
-      },
-    ];
+  const list = Array.isArray(buttons) ? buttons : [];
+  const issues: RuleIssue[] = [];
+  if (list.length < MENU_LIMITS.minTopButtons || list.length > MENU_LIMITS.maxTopButtons) {
+    issues.push({
+      path,
+      errcode: CODES.top.count,
+      message: `a menu has ${MENU_LIMITS.minTopButtons} to ${MENU_LIMITS.maxTopButtons} top-level buttons, this one has ${list.length}`,
+    });
   }
-  return buttons.flatMap((button, index) => checkButton(button, [...path, index], "top"));
+  // Every button is checked whatever the count: every problem at once.
+  for (const [index, button] of list.entries()) issues.push(...checkButton(button, [...path, index], "top"));
+  return issues;
 }
 
 function checkButton(button: unknown, path: RulePath, level: "top" | "sub"): RuleIssue[] {
