@@ -344,7 +344,7 @@ async function applies(): Promise<void> {
       const emulator = await startEmulator({ state, latencyMs: latency });
       const dir = workdir({ "wxconf.yaml": file });
       try {
-        const result = await wxconf(["apply", "--auto-approve", "--parallelism", String(parallelism)], emulator, dir);
+        const result = await wxconf(["apply", "--auto-approve", "--write-parallelism", String(parallelism)], emulator, dir);
         if (result.code !== 0) throw new Error("the tagging apply failed");
         times.push(result.ms);
       } finally {
@@ -360,13 +360,13 @@ async function applies(): Promise<void> {
     const ms = results[parallelism] ?? 0;
     record(
       section,
-      `${count} independent writes (batch tagging), --parallelism ${parallelism}${parallelism === 1 ? " (1 run)" : ""}`,
+      `${count} independent writes (batch tagging), --write-parallelism ${parallelism}${parallelism === 1 ? " (1 run)" : ""}`,
       `${(ms / 1000).toFixed(1)} s (${(ms / floor(parallelism)).toFixed(2)}x its floor of ${(floor(parallelism) / 1000).toFixed(1)} s)`,
       parallelism === 8 ? "<= 3x floor" : "",
       parallelism === 8 ? ms <= 3 * floor(parallelism) : undefined,
     );
   }
-  record(section, "speed-up of --parallelism 8 over 1", `${((results[1] ?? 0) / (results[8] ?? 1)).toFixed(1)}x`);
+  record(section, "speed-up of --write-parallelism 8 over 1", `${((results[1] ?? 0) / (results[8] ?? 1)).toFixed(1)}x`);
 
   // One change in a file that manages every kind: every call of the run, and its sequential round trips.
   const followers = openids(20, "oF");

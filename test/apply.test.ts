@@ -335,7 +335,7 @@ describe("a failure stops apply; running it again converges", () => {
     const sections = `tags:\n  - name: VIP\n    members: [oA, stranger]\n${MENU}`;
     const { emulator, dir, cli } = await session(sections);
     // One step at a time: the plan's order exactly.
-    const failed = await cli(["apply", "--auto-approve", "--parallelism", "1"]);
+    const failed = await cli(["apply", "--auto-approve", "--write-parallelism", "1"]);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain("Apply stopped at step 2 of 3: tag 2 follower(s) with VIP");
     expect(failed.stdout).toMatch(/WeChat refused \/cgi-bin\/tags\/members\/batchtagging: errcode 40003, "invalid openid stranger rid: [^"]+"/);
@@ -343,7 +343,7 @@ describe("a failure stops apply; running it again converges", () => {
     expect(failed.stdout).toContain("Done (1 of 3):\n  1. create tag VIP");
     expect(failed.stdout).toContain("Not attempted (1):\n  3. create the default menu");
 
-    const json = await cli(["apply", "--auto-approve", "--format", "json", "--parallelism", "1"]);
+    const json = await cli(["apply", "--auto-approve", "--format", "json", "--write-parallelism", "1"]);
     const result = JSON.parse(json.stdout) as { status: string; steps: Array<{ status: string; error?: { errcode: number } }> };
     expect(result.status).toBe("failed");
     expect(result.steps.map((step) => step.status)).toEqual(["failed", "not_attempted"]);

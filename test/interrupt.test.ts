@@ -51,7 +51,7 @@ describe("an interrupted apply", () => {
   ] as const)("%s: the call in flight finishes, the report is printed, exit %i", async (signal, exitCode) => {
     const emulator = await accounts.start({ verified: true }, { latencyMs: 150 });
     const dir = workdir({ "wxconf.yaml": yamlFile(TAGS) });
-    const apply = start(["apply", "--auto-approve", "--parallelism", "1"], dir, cliEnv(emulator));
+    const apply = start(["apply", "--auto-approve", "--write-parallelism", "1"], dir, cliEnv(emulator));
     await apply.waitFor(" 2/12]");
     apply.child.kill(signal);
     expect(await apply.done).toBe(exitCode);
@@ -71,7 +71,7 @@ describe("an interrupted apply", () => {
   it("as JSON, with the signal and the status of every step", async () => {
     const emulator = await accounts.start({ verified: true }, { latencyMs: 150 });
     const dir = workdir({ "wxconf.yaml": yamlFile(TAGS) });
-    const apply = start(["apply", "--auto-approve", "--format", "json", "--parallelism", "1"], dir, cliEnv(emulator));
+    const apply = start(["apply", "--auto-approve", "--format", "json", "--write-parallelism", "1"], dir, cliEnv(emulator));
     await apply.waitFor(" 1/12]");
     apply.child.kill("SIGTERM");
     expect(await apply.done).toBe(143);
@@ -85,7 +85,7 @@ describe("an interrupted apply", () => {
   it("a call that outlasts the wait is reported in flight, outcome unknown; a second signal exits at once", async () => {
     const emulator = await accounts.start({ verified: true }, { faults: { rules: [{ path: "/cgi-bin/tags/create", kind: "slow", skip: 1 }], slowMs: 60_000 } });
     const dir = workdir({ "wxconf.yaml": yamlFile(TAGS) });
-    const apply = start(["apply", "--auto-approve", "--parallelism", "1"], dir, cliEnv(emulator));
+    const apply = start(["apply", "--auto-approve", "--write-parallelism", "1"], dir, cliEnv(emulator));
     await apply.waitFor(" 1/12]");
     // The second create is held for a minute: interrupt, then interrupt again.
     apply.child.kill("SIGINT");
@@ -100,7 +100,7 @@ describe("a call that outlasts the wait after an interrupt", () => {
   it("is reported in flight, outcome unknown, and apply exits without it", async () => {
     const emulator = await accounts.start({ verified: true }, { faults: { rules: [{ path: "/cgi-bin/tags/create", kind: "slow", skip: 1 }], slowMs: 60_000 } });
     const dir = workdir({ "wxconf.yaml": yamlFile(TAGS) });
-    const apply = start(["apply", "--auto-approve", "--parallelism", "1"], dir, cliEnv(emulator, { WXCONF_INTERRUPT_WAIT_MS: "300" }));
+    const apply = start(["apply", "--auto-approve", "--write-parallelism", "1"], dir, cliEnv(emulator, { WXCONF_INTERRUPT_WAIT_MS: "300" }));
     await apply.waitFor(" 1/12]");
     apply.child.kill("SIGINT");
     expect(await apply.done).toBe(130);

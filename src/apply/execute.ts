@@ -27,7 +27,7 @@ export interface StepHooks {
 /** How many times a write whose answer keeps getting lost is sent before apply gives up. */
 const MAX_SENDS = 3;
 
-/** Writes in flight at once unless told otherwise (`--parallelism`): WeChat publishes no limit; reads use 8 too. */
+/** Writes in flight at once unless told otherwise (`--write-parallelism`): WeChat publishes no limit; reads use 8 too. */
 export const DEFAULT_PARALLELISM = 8;
 
 /**

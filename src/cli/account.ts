@@ -8,7 +8,7 @@ import type { Console } from "./console.js";
 export interface AccountOptions {
   config: string;
   apiBase?: string;
-  /** Requests in flight at once (apply's --parallelism, when it is above the default 8). */
+  /** Requests in flight at once (apply's --write-parallelism, when it is above the default 8). */
   maxInFlight?: number;
 }
 

@@ -21,7 +21,7 @@ import { ask } from "./prompt.js";
 
 export interface ApplyOptions extends Omit<AccountOptions, "config"> {
   config?: string;
-  parallelism?: string;
+  writeParallelism?: string;
   autoApprove?: boolean;
   expectChecksum?: string;
   allowDestroy?: boolean;
@@ -40,7 +40,7 @@ export async function runApply(planFile: string | undefined, options: ApplyOptio
   if (!approved && !out.interactive) {
     throw new Error("apply needs approval: run it at a terminal to answer 'yes', or pass --auto-approve (or a plan saved with 'wxconf plan --out')");
   }
-  const parallelism = parallelismOf(options.parallelism);
+  const parallelism = parallelismOf(options.writeParallelism);
   const saved = planFile === undefined ? undefined : readSavedPlan(planFile);
   // A saved plan applies the file it was made from, unless -c says otherwise.
   const configFile = options.config ?? (saved && typeof saved.config_file === "string" ? saved.config_file : DEFAULT_CONFIG_FILE);
@@ -129,7 +129,7 @@ async function runSteps(
 function parallelismOf(text: string | undefined): number {
   if (text === undefined) return DEFAULT_PARALLELISM;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 64) throw new Error(`--parallelism must be a whole number from 1 to 64, not '${text}'`);
+  if (!Number.isInteger(value) || value < 1 || value > 64) throw new Error(`--write-parallelism must be a whole number from 1 to 64, not '${text}'`);
   return value;
 }
 

@@ -30,8 +30,11 @@ export async function runEmulator(options: EmulatorCommandOptions, out: Console,
     ...(!options.quiet && { log: (line: string) => out.error(line) }),
   });
   out.info(`WeChat API emulator listening on ${emulator.url}`);
-  out.info(`  app id:     ${emulator.appId}`);
-  out.info(`  app secret: ${emulator.appSecret}   (the emulator's own, for local use only)`);
+  for (const account of emulator.accounts) {
+    out.info(`  app id:     ${account.appId}`);
+    out.info(`  app secret: ${account.appSecret}   (the emulator's own, for local use only)`);
+  }
+  if (emulator.accounts.length > 1) out.info("  (each account's secret goes in $WXCONF_APP_SECRET_<app id>)");
   out.info("");
   out.info("Point wxconf at it:");
   out.info(`  export WXCONF_API_BASE=${emulator.url} WXCONF_APP_SECRET=${emulator.appSecret}`);

@@ -11,7 +11,8 @@ export const exitCodeFor = (signal: StopSignal): ExitCode => (signal === "SIGINT
 export class Interrupts {
   /** The first signal received, if any. */
   received: StopSignal | undefined;
-  private takeover: ((signal: StopSignal) => void) | undefined;
+  /** Applies in progress (several, in a fleet): each is told of the first signal. */
+  private readonly takeovers = new Set<(signal: StopSignal) => void>();
 
   constructor(
     private readonly out: Console,
@@ -20,18 +21,16 @@ export class Interrupts {
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => this.handle(signal));
   }
 
-  /** While `onSignal` is set, the first signal is handed to it instead of ending the process. */
+  /** While `onSignal` is registered, the first signal is handed to it instead of ending the process. */
   takeOver(onSignal: (signal: StopSignal) => void): () => void {
-    this.takeover = onSignal;
-    return () => {
-      if (this.takeover === onSignal) this.takeover = undefined;
-    };
+    this.takeovers.add(onSignal);
+    return () => void this.takeovers.delete(onSignal);
   }
 
   private handle(signal: StopSignal): void {
-    if (this.received === undefined && this.takeover) {
+    if (this.received === undefined && this.takeovers.size > 0) {
       this.received = signal;
-      this.takeover(signal);
+      for (const onSignal of this.takeovers) onSignal(signal);
       return;
     }
     const again = this.received !== undefined;

@@ -8,10 +8,17 @@ import { writeStderr } from "../sink.js";
 import { VERSION } from "../version.js";
 import { processConsole, type Console } from "./console.js";
 import { describeError } from "./errors.js";
+import type { ApplyOptions } from "./apply.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { Interrupts } from "./interrupt.js";
 
 type Action<O> = (options: O, out: Console, interrupts: Interrupts) => ExitCode | Promise<ExitCode>;
+
+/** The command for one account or, with several -c or a folder, for a fleet. */
+async function forAccounts<O>(command: "validate" | "plan" | "apply" | "drift" | "output"): Promise<Action<O>> {
+  const { runForAccounts } = await import("./fleet.js");
+  return (options, out, interrupts) => runForAccounts(command, options as Parameters<typeof runForAccounts>[1], out, interrupts);
+}
 
 async function run<O extends { color?: boolean }>(options: O, action: () => Promise<Action<O>>): Promise<void> {
   const out = processConsole({ color: options.color !== false });
@@ -26,8 +33,22 @@ async function run<O extends { color?: boolean }>(options: O, action: () => Prom
 }
 
 const configOption = () => new Option("-c, --config <file>", "the configuration file").default(DEFAULT_CONFIG_FILE);
-/** apply's -c has no default: with a saved plan, the plan names its file. */
-const applyConfigOption = () => new Option("-c, --config <file>", "the configuration file (default: the saved plan's, else wxconf.yaml)");
+/** -c for the commands that take many accounts: repeat it, or name a folder. */
+const accountsOptions = (command: Command) =>
+  command
+    .addOption(
+      new Option("-c, --config <file>", "the configuration file; repeat it, or name a folder, for many accounts (default wxconf.yaml)").argParser(
+        (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+      ),
+    )
+    .option("--parallelism <n>", "with many accounts: accounts at once (default 10)")
+    .addOption(
+      new Option("--account <app_id>", "with many accounts: only this one (repeatable)").argParser((value: string, previous: string[] | undefined) => [
+        ...(previous ?? []),
+        value,
+      ]),
+    )
+    .option("--shard <i/n>", "with many accounts: the i-th of n deterministic parts (by app id), for CI matrices");
 
 const program = new Command("wxconf")
   .description("Manage a WeChat Official Account's menus, tags and template bindings as code.")
@@ -65,57 +86,54 @@ Exit codes:
   130, 143 interrupted (SIGINT, SIGTERM)`,
   );
 
-program
-  .command("validate")
+accountsOptions(program.command("validate"))
   .description("check a configuration file offline (no network call); exit 0 valid, 1 invalid")
-  .addOption(configOption())
   .addOption(
     new Option("--format <format>", "text, json, or github (workflow annotations on the pull request)").choices(["text", "json", "github"]).default("text"),
   )
   .option("--no-color", "do not colour the output")
-  .action((options) => run(options, async () => (await import("./validate.js")).runValidate));
+  .action((options) => run(options, async () => forAccounts("validate")));
 
 const formatOption = (formats: string[]) => new Option("--format <format>", "output format").choices(formats).default("text");
 const apiBaseOption = () => new Option("--api-base <url>", "the WeChat API base URL (default $WXCONF_API_BASE, else https://api.weixin.qq.com)");
 
-program
-  .command("plan")
+accountsOptions(program.command("plan"))
   .description("read the account, compare it with the file and show what apply would change (never writes)")
-  .addOption(configOption())
   .addOption(formatOption(["text", "markdown", "json"]))
   .option("--out <plan.json>", "also save the plan as JSON, for 'wxconf apply PLAN.json'")
   .option("--detailed-exitcode", "exit 2 when there are changes (0: none, 1: error)")
   .addOption(apiBaseOption())
   .option("--no-color", "do not colour the output")
-  .action((options) => run(options, async () => (await import("./plan.js")).runPlan));
+  .action((options) => run(options, async () => forAccounts("plan")));
 
-program
-  .command("apply")
+accountsOptions(program.command("apply"))
   .description("make the account match the file: plan, approve, run the fewest calls, then check")
   .argument("[plan.json]", "a plan saved with 'wxconf plan --out': applied only if the file and the account have not changed")
-  .addOption(applyConfigOption())
   .option("--auto-approve", "do not ask for approval (CI)")
   .option("--expect-checksum <sha>", "apply only if the plan made now has this checksum (from a reviewed plan; with or without 'sha256:')")
   .option("--allow-destroy", "allow destructive changes (deleting tags with followers, the default menu, many objects, changing the industry)")
-  .option("--parallelism <n>", "writes in flight at once, where the steps' order allows (1 = one after another)", "8")
+  .option("--write-parallelism <n>", "writes in flight at once, where the steps' order allows (1 = one after another)", "8")
   .addOption(formatOption(["text", "json"]))
   .addOption(apiBaseOption())
   .option("--no-color", "do not colour the output")
   .action((planFile: string | undefined, options) =>
     run(options, async () => {
+      if (planFile === undefined) return forAccounts("apply");
+      // A saved plan is one account's: it names its file (-c may name another).
       const { runApply } = await import("./apply.js");
-      return (opts, out, interrupts) => runApply(planFile, opts, out, interrupts);
+      return (opts: Omit<ApplyOptions, "config"> & { config?: string[] }, out, interrupts) => {
+        const { config, ...rest } = opts;
+        return runApply(planFile, { ...rest, ...(config?.[0] !== undefined && { config: config[0] }) }, out, interrupts);
+      };
     }),
   );
 
-program
-  .command("drift")
+accountsOptions(program.command("drift"))
   .description("report what was changed outside wxconf; exit 0 in sync, 2 drift, 1 error")
-  .addOption(configOption())
   .addOption(formatOption(["text", "markdown", "json"]))
   .addOption(apiBaseOption())
   .option("--no-color", "do not colour the output")
-  .action((options) => run(options, async () => (await import("./drift.js")).runDrift));
+  .action((options) => run(options, async () => forAccounts("drift")));
 
 program
   .command("import")
@@ -130,14 +148,12 @@ program
   .option("--no-color", "do not colour the output")
   .action((options) => run(options, async () => (await import("./import.js")).runImport));
 
-program
-  .command("output")
+accountsOptions(program.command("output"))
   .description("print the ids application code needs: template ids by binding, tag ids by name, menu keys")
-  .addOption(configOption())
   .addOption(formatOption(["json", "env"]).default("json"))
   .addOption(apiBaseOption())
   .option("--no-color", "do not colour the output")
-  .action((options) => run(options, async () => (await import("./output.js")).runOutput));
+  .action((options) => run(options, async () => forAccounts("output")));
 
 program
   .command("preview")

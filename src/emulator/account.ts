@@ -39,6 +39,8 @@ export interface EmulatorSeed {
    * menu/get cannot see it; only get_current_selfmenu_info shows it, and only while no API menu exists.
    */
   console_menu?: { button: Json[] } | null;
+  /** Many accounts in one emulator (a fleet): each with its own app_id, app_secret and state. */
+  accounts?: EmulatorSeed[];
 }
 
 export const DEFAULT_APP_ID = "wx0123456789abcdef";

@@ -27,6 +27,8 @@ export interface EmulatorOptions {
 
 export interface CallRecord {
   seq: number;
+  /** The account the call was for, once known. */
+  app_id?: string;
   method: string;
   path: string;
   write: boolean;
@@ -55,6 +57,8 @@ export interface Emulator {
   appSecret: string;
   /** The account itself: tests and the demo change it directly, as a person would in the MP console. */
   account: Account;
+  /** Every account it serves (a state file's `accounts:`); the first is `account`. */
+  accounts: Account[];
   faults: Faults;
   calls(): CallLog;
   resetCalls(): void;
@@ -73,7 +77,10 @@ const NOT_JSON_CODES: Record<string, number> = { "/cgi-bin/menu/delconditional":
 const delay = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const account = new Account(options.state ?? {}, (options.tokenTtlSeconds ?? 7200) * 1000);
+  const ttlMs = (options.tokenTtlSeconds ?? 7200) * 1000;
+  const seeds = options.state?.accounts ?? [options.state ?? {}];
+  const accounts = seeds.map((seed) => new Account(seed, ttlMs));
+  const account = accounts[0] as Account;
   const faults = new Faults(options.faults, options.seed ?? 1);
   const jitter = seededRandom((options.seed ?? 1) + 7919);
   const startedAt = performance.now();
@@ -122,7 +129,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ? busy
         : fault === "minute_quota"
           ? { errcode: 45011, errmsg: withRid("api minute-quota reach limit  mustslower  retry next minute") }
-          : serve(endpoint, handler, request, url, raw);
+          : serve(endpoint, handler, request, url, raw, record);
     record.errcode = Number(answer.errcode ?? 0);
     record.applied = endpoint.write && record.errcode === 0;
     if (fault === "busy_after_write") {
@@ -142,12 +149,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     send(response, 200, answer);
   }
 
-  function serve(endpoint: Endpoint, handler: Handler, request: IncomingMessage, url: URL, raw: string): JsonObject {
+  function serve(endpoint: Endpoint, handler: Handler, request: IncomingMessage, url: URL, raw: string, record: CallRecord): JsonObject {
     try {
       if (endpoint.method === "POST" && request.method !== "POST") throw new ApiFailure(43002, "require POST method");
-      if (endpoint.auth) authorize(url.searchParams.get("access_token"));
-      countQuota(endpoint.path);
       const body = parseBody(endpoint.path, raw);
+      // The account: the token's, or (for the token endpoints) the appid's.
+      const account = endpoint.auth ? authorize(url.searchParams.get("access_token")) : accountOf(body.appid ?? url.searchParams.get("appid"));
+      record.app_id = account.appId;
+      countQuota(account, endpoint.path);
       if (VERIFIED_ONLY.test(endpoint.path) && !account.verified) throw new ApiFailure(48001, "api unauthorized");
       const clientIp = (request.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
       return handler({ account, body, query: url.searchParams, clientIp });
@@ -157,14 +166,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   }
 
-  function authorize(token: string | null): void {
+  function authorize(token: string | null): Account {
     if (!token) throw new ApiFailure(41001, "access_token missing");
-    const status = account.tokenStatus(token);
-    if (status === "unknown") throw new ApiFailure(40001, "invalid credential, access_token is invalid or not latest");
-    if (status === "expired") throw new ApiFailure(42001, "access_token expired");
+    const owner = accounts.find((candidate) => candidate.tokenStatus(token) !== "unknown");
+    if (!owner) throw new ApiFailure(40001, "invalid credential, access_token is invalid or not latest");
+    if (owner.tokenStatus(token) === "expired") throw new ApiFailure(42001, "access_token expired");
+    return owner;
   }
 
-  function countQuota(path: string): void {
+  /** The account an appid names; the first account otherwise (its handler then answers 40013). */
+  function accountOf(appid: unknown): Account {
+    return accounts.find((candidate) => candidate.appId === appid) ?? account;
+  }
+
+  function countQuota(account: Account, path: string): void {
     const used = account.used.get(path) ?? 0;
     if (used >= account.dailyLimit(path)) throw new ApiFailure(45009, "reach max api daily quota limit");
     account.used.set(path, used + 1);
@@ -218,6 +233,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     appId: account.appId,
     appSecret: account.appSecret,
     account,
+    accounts,
     faults,
     calls,
     resetCalls: () => {
