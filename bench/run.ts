@@ -410,6 +410,83 @@ conditional_menus:
   }
 }
 
+// 6 ---------------------------------------------------------------------------------------------------
+async function fleets(): Promise<void> {
+  const section = "6. Fleet: plan many accounts in one run (100 ms per answer)";
+  const latency = 100;
+  const appId = (index: number) => `wx${index.toString(16).padStart(16, "0")}`;
+  const account = (index: number) =>
+    `version: 1\naccount:\n  app_id: ${appId(index)}\ntags:\n  - name: VIP\nmenu:\n  button: [{ name: a, type: click, key: K }]\n`;
+  const results: Record<number, { ms: number; mb: number }> = {};
+  for (const count of [1, 10, 50, 200]) {
+    const accounts: EmulatorSeed[] = Array.from({ length: count }, (_, offset) => ({
+      app_id: appId(offset + 1),
+      app_secret: `secret-${offset + 1}-0123456789`,
+      tags: [{ name: "VIP" }],
+    }));
+    const emulator = await startEmulator({ state: { accounts }, latencyMs: latency });
+    const files: Record<string, string> = {};
+    for (let index = 1; index <= count; index++) files[`account-${index}.yaml`] = account(index);
+    const dir = workdir(files);
+    const env: Record<string, string> = { WXCONF_API_BASE: emulator.url };
+    for (let index = 1; index <= count; index++) env[`WXCONF_APP_SECRET_${appId(index)}`] = `secret-${index}-0123456789`;
+    try {
+      const runs = count >= 200 ? 1 : 3;
+      const samples: Array<{ ms: number; peakKb?: number }> = [];
+      for (let run = 0; run < runs; run++) {
+        const result = await timed([process.execPath, CLI, "plan", "-c", count === 1 ? "account-1.yaml" : dir, "--format", "json"], env, dir);
+        if (result.code !== 0) throw new Error(`the fleet plan of ${count} accounts exited with ${result.code}`);
+        samples.push(result);
+      }
+      results[count] = { ms: median(samples.map((sample) => sample.ms)), mb: median(samples.map((sample) => sample.peakKb ?? Number.NaN)) / 1024 };
+      figures[`fleet_${count}_ms`] = Math.round(results[count].ms);
+    } finally {
+      await emulator.close();
+    }
+  }
+  // The same 50 accounts, all at once: what the default of 10 at a time costs.
+  {
+    const count = 50;
+    const accounts: EmulatorSeed[] = Array.from({ length: count }, (_, offset) => ({
+      app_id: appId(offset + 1),
+      app_secret: `secret-${offset + 1}-0123456789`,
+      tags: [{ name: "VIP" }],
+    }));
+    const emulator = await startEmulator({ state: { accounts }, latencyMs: latency });
+    const files: Record<string, string> = {};
+    for (let index = 1; index <= count; index++) files[`account-${index}.yaml`] = account(index);
+    const dir = workdir(files);
+    const env: Record<string, string> = { WXCONF_API_BASE: emulator.url };
+    for (let index = 1; index <= count; index++) env[`WXCONF_APP_SECRET_${appId(index)}`] = `secret-${index}-0123456789`;
+    try {
+      const ms = await medianOf(3, () => timed([process.execPath, CLI, "plan", "-c", dir, "--format", "json", "--parallelism", "50"], env, dir));
+      figures.fleet_50_all_at_once_ms = Math.round(ms);
+      record(section, "50 accounts, --parallelism 50", `${Math.round(ms)} ms (${(ms / (results[1]?.ms ?? 1)).toFixed(2)}x one account)`);
+    } finally {
+      await emulator.close();
+    }
+  }
+  const single = results[1]?.ms ?? 1;
+  for (const count of [10, 50, 200]) {
+    const { ms, mb } = results[count] ?? { ms: 0, mb: Number.NaN };
+    const target = count === 50;
+    record(
+      section,
+      `${count} accounts: wall time${count >= 200 ? " (1 run)" : ""}`,
+      `${Math.round(ms)} ms (${(ms / single).toFixed(2)}x one account's ${Math.round(single)} ms)`,
+      target ? "<= 3x one account" : "",
+      target ? ms <= 3 * single : undefined,
+    );
+    record(
+      section,
+      `${count} accounts: peak memory`,
+      Number.isFinite(mb) ? `${Math.round(mb)} MB` : "n/a",
+      target ? "< 300 MB" : "",
+      target && Number.isFinite(mb) ? mb < 300 : undefined,
+    );
+  }
+}
+
 // 4 ---------------------------------------------------------------------------------------------------
 async function startUp(): Promise<void> {
   const section = "4. Start-up";
@@ -448,6 +525,7 @@ async function main(): Promise<void> {
     ["2", apiCalls],
     ["3", scale],
     ["5", applies],
+    ["6", fleets],
   ];
   for (const [number, run] of sections) if (only === undefined || only === number) await run();
   process.stdout.write(`${table()}\n`);

@@ -14,22 +14,24 @@ describe("the demo", () => {
     });
     expect(code).toBe(0);
     const order = [
-      "━━ 1/8 Validate",
+      "━━ 1/9 Validate",
       "examples/demo.yaml is valid",
-      "━━ 2/8 Plan",
+      "━━ 2/9 Plan",
       "+ matchrule: tag 新品体验 (id known after apply)",
-      "━━ 3/8 Apply",
+      "━━ 3/9 Apply",
       "Apply complete! Resources: 5 added, 3 changed, 0 destroyed.",
       "(the emulator counted 9 write calls)",
-      "━━ 4/8 Plan again",
+      "━━ 4/9 Plan again",
       "No changes. The account matches the configuration.",
-      "━━ 6/8 Drift",
+      "━━ 6/9 Drift",
       '~ 服务 > 官网: url: "https://edited-by-hand.example.com/" -> "https://example.com/"',
       "Drift: 2 difference(s)",
-      "━━ 7/8 Output",
+      "━━ 7/9 Output",
       '"order_shipped":',
-      "━━ 8/8 Check the message server",
+      "━━ 8/9 Check the message server",
       "checks, 0 failed",
+      "━━ 9/9 Many accounts",
+      "2 account(s): 0 with errors, 1 that differ.",
       "Done.",
     ];
     let position = 0;

@@ -129,3 +129,43 @@ describe("a fleet", () => {
     for (const index of [1, 2]) expect(banner).toContain(`app id:     ${appId(index)}`);
   });
 });
+
+describe("extends and vars", () => {
+  const BASE = `# shared by every brand: no version line, so a folder of accounts skips it
+tags:
+  - name: VIP
+menu:
+  button:
+    - { name: 官网, type: view, url: "https://\${var.domain}/" }
+    - { name: 客服, type: click, key: SERVICE }
+`;
+
+  it("an account takes the base's sections, with its vars, and replaces what it sets itself", async () => {
+    const { emulator, dir, env } = await fleet(2);
+    writeFileSync(join(dir, "base.yaml"), BASE);
+    writeFileSync(join(dir, "account-1.yaml"), `version: 1\naccount:\n  app_id: ${appId(1)}\nextends: base.yaml\nvars:\n  domain: one.example.com\n`);
+    writeFileSync(
+      join(dir, "account-2.yaml"),
+      `version: 1\naccount:\n  app_id: ${appId(2)}\nextends: base.yaml\nvars: { domain: two.example.com }\n${MENU("own")}`,
+    );
+    const result = await runCli(["apply", "-c", dir, "--auto-approve"], { cwd: dir, env });
+    expect(result.stderr).not.toContain("Error");
+    expect(result.code).toBe(0);
+    const one = emulator.accounts.find((account) => account.appId === appId(1));
+    const two = emulator.accounts.find((account) => account.appId === appId(2));
+    expect(one?.menu?.button[0]).toMatchObject({ name: "官网", url: "https://one.example.com/" });
+    expect(two?.menu?.button.map((button) => button.name)).toEqual(["own"]);
+    expect([...(two?.tags.values() ?? [])].map((tag) => tag.name)).toContain("VIP");
+  });
+
+  it("an unknown var is an error with the line and column in both files", async () => {
+    const dir = workdir({
+      "base.yaml": BASE,
+      "brand.yaml": `version: 1\naccount:\n  app_id: ${appId(1)}\nextends: base.yaml\nvars:\n  domian: typo.example.com\n`,
+    });
+    const result = await runCli(["validate", "-c", "brand.yaml"], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/base\.yaml:6:\d+: \$\{var\.domain\} is not in the vars of brand\.yaml/);
+    expect(result.stderr).toMatch(/brand\.yaml:6:\d+: the base \S*base\.yaml needs var 'domain' \(at line 6\): add it under vars/);
+  });
+});

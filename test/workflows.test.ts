@@ -24,8 +24,8 @@ function wxconfCalls(workflow: Workflow): string[][] {
 }
 
 describe("GitHub Actions recipes", () => {
-  it("there are the four recipes", () => {
-    expect(workflows.sort()).toEqual(["apply-on-merge.yml", "drift-audit.yml", "plan-on-pull-request.yml", "server-check.yml"]);
+  it("there are the five recipes", () => {
+    expect(workflows.sort()).toEqual(["apply-on-merge.yml", "drift-audit.yml", "fleet-matrix.yml", "plan-on-pull-request.yml", "server-check.yml"]);
   });
 
   it.each(workflows)("%s is valid YAML and calls only real commands and flags", async (name) => {

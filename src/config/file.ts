@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { registerSecret, registerSecretsFromEnv } from "../secrets.js";
 import { parseSource, type Path } from "./document.js";
+import { composeWithBase } from "./extends.js";
 import { interpolate, isReference, SECRET_FIELDS } from "./interpolate.js";
 import { ConfigError, problemAt, sortIssues, type ConfigIssue, type RuleProblem } from "./issues.js";
 import { checkSchema } from "./schema.js";
@@ -86,11 +87,14 @@ export function parseFile(
   env: Readonly<Record<string, string | undefined>>,
   checkSections: (data: Record<string, unknown>) => RuleProblem[],
 ): ParsedFile {
-  const { document, issues: sourceIssues, usable } = parseSource(file, text);
-  if (!usable) throw new ConfigError(sortIssues(sourceIssues));
-  if (document.data === null || document.data === undefined) {
+  const source = parseSource(file, text);
+  if (!source.usable) throw new ConfigError(sortIssues(source.issues));
+  if (source.document.data === null || source.document.data === undefined) {
     throw new ConfigError([{ file, line: 1, col: 1, message: "the file is empty: it needs at least 'version: 1' and 'account: { app_id: ... }'" }]);
   }
+  const composed = composeWithBase(source.document, readConfigText);
+  const document = composed.document;
+  const sourceIssues = [...source.issues, ...composed.issues];
 
   // Secrets known before the file is checked, so that a managed value holding one is refused.
   registerSecretsFromEnv(env);

@@ -15,7 +15,7 @@ const bold = (text: string) => (color ? `\u001b[1m${text}\u001b[0m` : text);
 const dim = (text: string) => (color ? `\u001b[2m${text}\u001b[0m` : text);
 
 let stepNumber = 0;
-const TOTAL = 8;
+const TOTAL = 9;
 /** The demo's message server keys: public, for local use only. */
 const SERVER_TOKEN = "demo-server-token";
 const SERVER_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
@@ -93,6 +93,15 @@ async function main(): Promise<void> {
       });
     } finally {
       server.kill();
+    }
+
+    step("Many accounts", "Two brands in one run (examples/fleet/: a shared base with vars, one brand with its own menu), each with its own secret.");
+    const fleet = await startEmulator({ state: loadSeed(`${ROOT}/examples/fleet-state.yaml`) });
+    try {
+      const secrets = Object.fromEntries(fleet.accounts.map((account) => [`WXCONF_APP_SECRET_${account.appId}`, account.appSecret]));
+      await wxconf(fleet, ["plan", "-c", "examples/fleet", "--detailed-exitcode"], 2, secrets);
+    } finally {
+      await fleet.close();
     }
 
     process.stdout.write(
