@@ -42,6 +42,7 @@ describe("import, then plan: no changes", () => {
     // Tags are created in parallel: which id each got depends on which create landed first.
     expect(text).toMatch(/ {2}- \{ name: 测试人员 \} # id 10\d, 2 follower\(s\)\n/);
     expect(text).toContain("    keywords: [ 订单号, 发货时间, 快递公司 ]\n");
+    expect(text).toMatch(/\nsubscriptions:\n {2}订单支付成功通知:\n {4}# priTmplId \S+\n {4}tid: "1234"\n {4}keywords: \[ 订单号, 支付金额, 支付时间 \]\n/);
     expect(text).toContain("  # precedence 1, menuid ");
     expect(text).toContain("    matchrule: { tag: 测试人员 }\n");
     expect(text).toContain("    matchrule: { tag: VIP, client_platform_type: 1 }\n");

@@ -31,6 +31,7 @@ describe("wxconf output", () => {
       templates: { order_shipped: templateId },
       tags: { VIP: idOf("VIP"), 测试人员: idOf("测试人员") },
       menu_keys: { V1001_TODAY_MUSIC: "今日歌曲", SCAN: "扫码" },
+      data_keys: { order_shipped: { keyword1: { rule: "text", max: 20 }, keyword2: { rule: "text", max: 20 } } },
     });
     expect(emulator.calls().writes).toBe(4);
 

@@ -150,7 +150,7 @@ program
 
 accountsOptions(program.command("output"))
   .description("print the ids application code needs: template ids by binding, tag ids by name, menu keys")
-  .addOption(formatOption(["json", "env"]).default("json"))
+  .addOption(formatOption(["json", "env", "ts"]).default("json"))
   .addOption(apiBaseOption())
   .option("--no-color", "do not colour the output")
   .action((options) => run(options, async () => forAccounts("output")));

@@ -6,6 +6,7 @@ import { ENDPOINTS } from "../wechat/endpoints.js";
 import { cleanButtons, normalizeMatchrule } from "../wechat/normalize.js";
 import { INDUSTRIES, isSystemTag, RESERVED_TAGS, TAG_LIMITS } from "../wechat/rules.js";
 import type { Matchrule, MenuButton } from "../wechat/types.js";
+import { PUBLIC_SUBSCRIPTIONS, privateTemplate, type StoredSubscription, SUBSCRIPTION_CATEGORIES } from "./subscriptions.js";
 
 export interface LibraryTemplate {
   template_id_short: string;
@@ -39,6 +40,10 @@ export interface EmulatorSeed {
    * menu/get cannot see it; only get_current_selfmenu_info shows it, and only while no API menu exists.
    */
   console_menu?: { button: Json[] } | null;
+  /** The account's subscription categories (ids of the emulator's library); default all. */
+  subscription_categories?: string[];
+  /** Installed subscription templates, by tid and keyword names. */
+  subscriptions?: Array<{ tid: string; keywords: string[]; scene?: string }>;
   /** Many accounts in one emulator (a fleet): each with its own app_id, app_secret and state. */
   accounts?: EmulatorSeed[];
 }
@@ -95,6 +100,9 @@ export class Account {
   readonly library = new Map<string, LibraryTemplate>();
   templates: StoredTemplate[] = [];
   private templateSeq = 0;
+  subscriptionCategories: string[];
+  subscriptions: StoredSubscription[] = [];
+  private subscriptionSeq = 0;
   readonly dailyLimits = new Map<string, number>();
   readonly used = new Map<string, number>();
   readonly classicTokens = new Map<string, number>();
@@ -123,6 +131,12 @@ export class Account {
     this.conditional.sort((a, b) => a.menuid - b.menuid);
     if (this.menu && this.conditional.length > 0) this.defaultMenuId = this.nextMenuId++;
     this.industry = seed.industry ?? null;
+    this.subscriptionCategories = seed.subscription_categories ?? SUBSCRIPTION_CATEGORIES.map((category) => category.id);
+    for (const installed of seed.subscriptions ?? []) {
+      const library = PUBLIC_SUBSCRIPTIONS.find((entry) => entry.tid === installed.tid);
+      const kids = installed.keywords.map((name) => library?.keywords.find((keyword) => keyword.name === name)?.kid ?? 0);
+      this.subscriptions.push(privateTemplate(this.newSubscriptionId(), installed.tid, kids, installed.scene ?? "订阅"));
+    }
     for (const entry of seed.template_library ?? DEFAULT_LIBRARY) {
       this.library.set(String(entry.template_id_short), { industry: 1, ...entry, template_id_short: String(entry.template_id_short) });
     }
@@ -190,6 +204,11 @@ export class Account {
     const configured = this.dailyLimits.get(path);
     if (configured !== undefined) return configured;
     return Object.values(ENDPOINTS).find((endpoint) => endpoint.path === path)?.dailyLimit ?? 10_000;
+  }
+
+  newSubscriptionId(): string {
+    this.subscriptionSeq++;
+    return createHash("sha256").update(`${this.appId}:subscription:${this.subscriptionSeq}`).digest("base64url").slice(0, 43);
   }
 
   issueToken(): string {

@@ -7,6 +7,7 @@ import { ApiFailure, withRid, type Handler } from "./api/common.js";
 import { menuHandlers } from "./api/menu.js";
 import { tagHandlers } from "./api/tags.js";
 import { quotaHandlers, templateHandlers } from "./api/templates.js";
+import { subscriptionHandlers } from "./api/subscriptions.js";
 import { tokenHandlers } from "./api/tokens.js";
 import { Faults, seededRandom, type FaultKind, type FaultOptions, type FaultRule } from "./faults.js";
 
@@ -66,10 +67,10 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-const HANDLERS: Record<string, Handler> = { ...tokenHandlers, ...menuHandlers, ...tagHandlers, ...templateHandlers, ...quotaHandlers };
+const HANDLERS: Record<string, Handler> = { ...tokenHandlers, ...menuHandlers, ...tagHandlers, ...templateHandlers, ...quotaHandlers, ...subscriptionHandlers };
 
 /** APIs only verified accounts may call (48001 otherwise). */
-const VERIFIED_ONLY = /^\/cgi-bin\/(tags\/|user\/tag\/|template\/|menu\/(addconditional|delconditional|trymatch))/;
+const VERIFIED_ONLY = /^\/(cgi-bin\/(tags\/|user\/tag\/|template\/|menu\/(addconditional|delconditional|trymatch))|wxaapi\/newtmpl\/)/;
 
 /** Bodies that are not JSON get these codes on these paths (wechat-api.md §2.5, §4.1); 47001 elsewhere. */
 const NOT_JSON_CODES: Record<string, number> = { "/cgi-bin/menu/delconditional": 65301, "/cgi-bin/template/api_set_industry": 40103 };

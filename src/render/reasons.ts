@@ -28,6 +28,9 @@ const SENTENCES: Record<string, (args: Args) => string> = {
   industry_deletes: (args) => `the industry change deletes its template (${text(args.template_id)}): add it again`,
   duplicate: (args) => `a duplicate of ${text(args.of)} (${text(args.template_id)}): the same title and keywords, so the account keeps one`,
   template_pruned: () => "no binding in the file matches it, and prune.templates is true",
+  // subscription notifications
+  subscription_missing: () => "no subscription template on the account has this title and these keywords",
+  subscription_pruned: () => "no binding in the file matches it, and prune.subscriptions is true",
   // the default menu
   menu_missing: () => "the account has no default menu",
   menu_null: () => "the file sets menu: null; WeChat has no call that deletes only the default menu, so every conditional menu goes with it",

@@ -5,10 +5,11 @@ import { conditionalMenusKind } from "./conditional-menus/index.js";
 import { industryKind } from "./industry/index.js";
 import type { DesiredState, ResourceModule } from "./kind.js";
 import { menuKind } from "./menu/index.js";
+import { subscriptionsKind } from "./subscriptions/index.js";
 import { tagsKind } from "./tags/index.js";
 import { templatesKind } from "./templates/index.js";
 
-export const KINDS = [industryKind, tagsKind, templatesKind, menuKind, conditionalMenusKind] as const;
+export const KINDS = [industryKind, tagsKind, templatesKind, subscriptionsKind, menuKind, conditionalMenusKind] as const;
 
 /** "industry" | "tag" | "template" | "menu" | "conditional_menu": whatever the registry lists. */
 export type ResourceKind = (typeof KINDS)[number]["kind"];

@@ -30,7 +30,16 @@ import type { RuleProblem } from "../config/issues.js";
 import type { Json, JsonObject } from "../json.js";
 import type { ReadClient } from "../wechat/client.js";
 import type { Placeholder, WriteRequest } from "../wechat/requests.js";
-import type { ApiIndustry, ApiTag, ApiTemplate, MenuButton, MenuState } from "../wechat/types.js";
+import type {
+  ApiIndustry,
+  ApiSubscription,
+  ApiTag,
+  ApiTemplate,
+  MenuButton,
+  MenuState,
+  PublicSubscriptionKeyword,
+  PublicSubscriptionTitle,
+} from "../wechat/types.js";
 
 /**
  * The desired state, one field per kind's section (`tags`, `menu`...), each added by its kind's section.ts
@@ -129,6 +138,10 @@ export interface LiveState {
    * console, which an API menu would replace.
    */
   consoleMenu?: JsonObject;
+  /** gettemplate: the account's subscription templates. */
+  subscriptions?: ApiSubscription[];
+  /** The public subscription templates of the account's categories, and the keywords of the tids the file names. */
+  subscriptionLibrary?: { titles: PublicSubscriptionTitle[]; keywords: Record<string, PublicSubscriptionKeyword[]> };
 }
 
 /**
@@ -165,6 +178,15 @@ export class ReadSession {
   }
   selfMenu(): Promise<JsonObject> {
     return this.once("selfmenu", () => this.reader.getSelfMenuInfo());
+  }
+  subscriptions(): Promise<ApiSubscription[]> {
+    return this.once("subscriptions", () => this.reader.getSubscriptions());
+  }
+  subscriptionTitles(): Promise<PublicSubscriptionTitle[]> {
+    return this.once("subscription-titles", async () => this.reader.getSubscriptionTitles(await this.reader.getSubscriptionCategories()));
+  }
+  subscriptionKeywords(tid: string): Promise<PublicSubscriptionKeyword[]> {
+    return this.once(`subscription-keywords:${tid}`, () => this.reader.getSubscriptionKeywords(tid));
   }
 }
 
@@ -250,7 +272,7 @@ export interface ResourceModule<K extends string = string> {
 /** A named set of ids for application code (`wxconf output`): `tags: { VIP: 101 }`; `env` names its env lines. */
 export interface OutputSection {
   name: string;
-  values: Record<string, string | number>;
+  values: Record<string, Json>;
   /** The prefix of its lines in `--format env` (WXCONF_TAG_); absent: JSON only. */
   envPrefix?: string;
 }

@@ -11,7 +11,19 @@ import { requests, type WriteRequest } from "./requests.js";
 import { TAG_LIMITS } from "./rules.js";
 import { selectTokenProvider, type TokenProvider } from "./token.js";
 import { retryPolicyFromEnv, Transport, type RetryEvent, type RetryPolicy } from "./transport.js";
-import type { ApiIndustry, ApiQuota, ApiTag, ApiTemplate, CallbackProbe, Matchrule, MenuButton, MenuState } from "./types.js";
+import type {
+  ApiIndustry,
+  ApiQuota,
+  ApiSubscription,
+  ApiTag,
+  ApiTemplate,
+  CallbackProbe,
+  Matchrule,
+  MenuButton,
+  MenuState,
+  PublicSubscriptionKeyword,
+  PublicSubscriptionTitle,
+} from "./types.js";
 
 /** Everything wxconf reads. `plan`, `drift`, `import` and `output` get only this: they cannot write. */
 export interface ReadClient {
@@ -28,6 +40,13 @@ export interface ReadClient {
   getQuota(cgiPath: string): Promise<ApiQuota>;
   /** WeChat's own reachability probe of the message server (callback/check). */
   checkCallback(): Promise<CallbackProbe>;
+  /** The account's subscription categories' ids (getcategory). */
+  getSubscriptionCategories(): Promise<string[]>;
+  /** Every public subscription template of these categories, page by page (getpubtemplatetitles). */
+  getSubscriptionTitles(categoryIds: readonly string[]): Promise<PublicSubscriptionTitle[]>;
+  getSubscriptionKeywords(tid: string): Promise<PublicSubscriptionKeyword[]>;
+  /** The account's subscription templates (gettemplate). */
+  getSubscriptions(): Promise<ApiSubscription[]>;
 }
 
 export interface WriteClient {
@@ -231,6 +250,46 @@ function readClient(caller: Caller): ReadClient {
     },
     getTemplates: async () => normalizeTemplates(await read(ENDPOINTS.templateList, "template_list", "list")),
     getIndustry: async () => normalizeIndustry(await caller.call(ENDPOINTS.templateGetIndustry)),
+    getSubscriptionCategories: async () => {
+      const answer = await read(ENDPOINTS.subscriptionCategories, "data", "list");
+      return (answer.data as Json[]).filter(isJsonObject).map((category) => String(category.id ?? ""));
+    },
+    getSubscriptionTitles: async (categoryIds) => {
+      const titles: PublicSubscriptionTitle[] = [];
+      if (categoryIds.length === 0) return titles;
+      for (let start = 0; ; start += 30) {
+        const query = { ids: categoryIds.join(","), start: String(start), limit: "30" };
+        const answer = required(await caller.call(ENDPOINTS.subscriptionTitles, undefined, [], query), ENDPOINTS.subscriptionTitles, "data", "list");
+        const page = (answer.data as Json[]).filter(isJsonObject);
+        for (const title of page) {
+          titles.push({
+            tid: String(title.tid ?? ""),
+            title: String(title.title ?? ""),
+            type: Number(title.type ?? 0),
+            categoryId: String(title.categoryId ?? ""),
+          });
+        }
+        if (page.length < 30 || titles.length >= Number(answer.count ?? 0)) return titles;
+      }
+    },
+    getSubscriptionKeywords: async (tid) => {
+      const answer = required(await caller.call(ENDPOINTS.subscriptionKeywords, undefined, [], { tid }), ENDPOINTS.subscriptionKeywords, "data", "list");
+      return (answer.data as Json[]).filter(isJsonObject).map((keyword) => ({
+        kid: Number(keyword.kid),
+        name: String(keyword.name ?? ""),
+        rule: String(keyword.rule ?? ""),
+        example: String(keyword.example ?? ""),
+      }));
+    },
+    getSubscriptions: async () => {
+      const answer = await read(ENDPOINTS.subscriptionList, "data", "list");
+      return (answer.data as Json[]).filter(isJsonObject).map((template) => ({
+        priTmplId: String(template.priTmplId ?? ""),
+        title: String(template.title ?? ""),
+        content: String(template.content ?? ""),
+        type: Number(template.type ?? 0),
+      }));
+    },
     checkCallback: async () => {
       const answer = await read(ENDPOINTS.callbackCheck, "ping", "list", { action: "all", check_operator: "DEFAULT" });
       const list = (value: Json | undefined) => (Array.isArray(value) ? value.filter(isJsonObject) : []);

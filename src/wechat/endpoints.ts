@@ -58,6 +58,13 @@ export const ENDPOINTS = {
 
   quotaGet: endpoint("/cgi-bin/openapi/quota/get", "POST", false, 10_000),
   clearQuota: endpoint("/cgi-bin/clear_quota", "POST", true, 10),
+  // Subscription notifications (/wxaapi/newtmpl/*, wechat-api.md §4.4, §12.2); quotas not published.
+  subscriptionCategories: endpoint("/wxaapi/newtmpl/getcategory", "GET", false, 10_000),
+  subscriptionTitles: endpoint("/wxaapi/newtmpl/getpubtemplatetitles", "GET", false, 10_000),
+  subscriptionKeywords: endpoint("/wxaapi/newtmpl/getpubtemplatekeywords", "GET", false, 10_000),
+  subscriptionList: endpoint("/wxaapi/newtmpl/gettemplate", "GET", false, 10_000),
+  subscriptionAdd: endpoint("/wxaapi/newtmpl/addtemplate", "POST", true, 1_000, true, true),
+  subscriptionDelete: endpoint("/wxaapi/newtmpl/deltemplate", "POST", true, 1_000),
   /** 网络检测: WeChat resolves and pings the account's message server (quota not published). */
   callbackCheck: endpoint("/cgi-bin/callback/check", "POST", false, 10_000),
 } as const satisfies Record<string, Endpoint>;

@@ -50,4 +50,9 @@ export const requests = {
     body: { template_id_short: templateIdShort, keyword_name_list: [...keywords] },
   }),
   deleteTemplate: (templateId: string): WriteRequest => ({ endpoint: "templateDelete", body: { template_id: templateId } }),
+  addSubscription: (tid: string, kidList: readonly number[], sceneDesc: string): WriteRequest => ({
+    endpoint: "subscriptionAdd",
+    body: { tid, kidList: [...kidList], sceneDesc },
+  }),
+  deleteSubscription: (priTmplId: string): WriteRequest => ({ endpoint: "subscriptionDelete", body: { priTmplId } }),
 };

@@ -57,6 +57,36 @@ export const MENU_LIMITS = {
  */
 export const MENU_DISPLAY = { topColumns: 8, subColumns: 16 } as const;
 
+/** Subscription notifications (wechat-api.md §4.4, §12.2). */
+export const SUBSCRIPTION_LIMITS = {
+  /** Private templates per account (200012). */
+  maxTemplates: 25,
+  /** sceneDesc. */
+  sceneChars: 15,
+  minKeywords: 2,
+  maxKeywords: 5,
+} as const;
+
+/** What a data key of each rule accepts when sent (wechat-api.md §12.2 value limits); `max` in characters. */
+export const SUBSCRIPTION_DATA_RULES: Readonly<Record<string, { max?: number; note: string }>> = {
+  thing: { max: 20, note: "text, at most 20 characters" },
+  number: { max: 32, note: "digits, at most 32" },
+  letter: { max: 32, note: "letters, at most 32" },
+  symbol: { max: 5, note: "symbols, at most 5" },
+  character_string: { max: 32, note: "letters, digits and symbols, at most 32" },
+  time: { note: "a time (24-hour, may be a range with ~)" },
+  date: { note: "a date (may be a range with ~)" },
+  amount: { max: 11, note: "a currency symbol and at most 10 digits, may end with 元" },
+  phone_number: { max: 17, note: "a phone number, at most 17" },
+  car_number: { max: 8, note: "a plate number, at most 8" },
+  name: { max: 10, note: "a name, at most 10 CJK characters or 20 letters" },
+  phrase: { max: 5, note: "at most 5 CJK characters" },
+  enum: { note: "one of the keyword's enumerated values" },
+};
+
+/** Old template-library ids (TM..., OPENTM...): WeChat refuses to add them since 2023 (40247). */
+export const OLD_LIBRARY_TEMPLATE_ID = /^(OPEN)?TM\d+$/i;
+
 /** Matchrule fields WeChat no longer accepts (65320, privacy). */
 export const REMOVED_MATCHRULE_FIELDS = ["sex", "country", "province", "city", "language"] as const;
 export const CLIENT_PLATFORM_TYPES = { "1": "iOS", "2": "Android", "3": "other" } as const;

@@ -37,6 +37,30 @@ export interface MenuState {
   conditional: LiveConditionalMenu[];
 }
 
+/** A subscription template of the account (gettemplate): no tid, no kids; identity is title + keyword names. */
+export interface ApiSubscription {
+  priTmplId: string;
+  title: string;
+  content: string;
+  type: number;
+}
+
+/** A public subscription template of the account's categories (getpubtemplatetitles). */
+export interface PublicSubscriptionTitle {
+  tid: string;
+  title: string;
+  type: number;
+  categoryId: string;
+}
+
+/** A keyword of a public template (getpubtemplatekeywords): `rule` is its data key's type (thing, time...). */
+export interface PublicSubscriptionKeyword {
+  kid: number;
+  name: string;
+  rule: string;
+  example: string;
+}
+
 /** callback/check: how WeChat's own network sees the message server's host. */
 export interface CallbackProbe {
   dns: Array<{ ip: string; real_operator: string }>;

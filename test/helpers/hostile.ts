@@ -30,6 +30,8 @@ export const WECHAT_DEFAULTS: Record<string, Route> = {
   "/cgi-bin/template/get_all_private_template": json({ template_list: [] }),
   "/cgi-bin/template/get_industry": json({}),
   "/cgi-bin/get_current_selfmenu_info": json({ is_menu_open: 0 }),
+  "/wxaapi/newtmpl/gettemplate": json({ errcode: 0, errmsg: "ok", data: [] }),
+  "/wxaapi/newtmpl/getcategory": json({ errcode: 0, errmsg: "ok", data: [] }),
 };
 
 export async function startHostile(routes: Record<string, Route>): Promise<HostileServer> {

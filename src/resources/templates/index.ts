@@ -231,8 +231,12 @@ export const templatesKind = defineKind({
     const { bound } = matchTemplates(bindings, await session.templates());
     const missing = bindings.filter((binding) => !bound.has(binding.name)).map((binding) => binding.name);
     if (missing.length > 0) throw new Error(`no template on the account matches binding(s) ${missing.join(", ")}: run 'wxconf apply' first`);
+    // Since 2023 every field of a template message takes at most 20 characters (wechat-api.md §12.2).
+    const dataKeys = (content: string) =>
+      Object.fromEntries([...content.matchAll(/\{\{\s*([A-Za-z0-9_]+)\.DATA\s*\}\}/g)].map((match) => [match[1] as string, { rule: "text", max: 20 }]));
     return [
       { name: "templates", envPrefix: "WXCONF_TEMPLATE_", values: Object.fromEntries([...bound].map(([name, template]) => [name, template.template_id])) },
+      { name: "data_keys", values: Object.fromEntries([...bound].map(([name, template]) => [name, dataKeys(template.content)])) },
     ];
   },
 

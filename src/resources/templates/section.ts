@@ -1,7 +1,7 @@
 // The `templates` section: binding name (what application code uses) -> a library template.
 import { problemAt, type RuleProblem } from "../../config/issues.js";
 import { asArray, asObject, asString, type Loose } from "../../config/loose.js";
-import { TEMPLATE_LIMITS } from "../../wechat/rules.js";
+import { OLD_LIBRARY_TEMPLATE_ID, TEMPLATE_LIMITS } from "../../wechat/rules.js";
 
 export interface TemplateBinding {
   name: string;
@@ -37,6 +37,15 @@ export function checkTemplates(file: Readonly<Loose>): RuleProblem[] {
       });
     }
     const fields = asObject(binding);
+    const short = fields?.template_id_short;
+    if (typeof short === "string" && OLD_LIBRARY_TEMPLATE_ID.test(short)) {
+      problems.push(
+        problemAt(
+          ["templates", name, "template_id_short"],
+          `'${short}' is an id of the old template library, which WeChat no longer adds (40247: 历史模板库已升级为类目模板): give the numeric id of a category template`,
+        ),
+      );
+    }
     const title = asString(fields?.title);
     const keywords = asArray(fields?.keywords);
     if (title === undefined) continue;
