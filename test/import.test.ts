@@ -27,7 +27,12 @@ async function roundTrip(state: EmulatorSeed, importArgs: string[] = []) {
 
 describe("import, then plan: no changes", () => {
   it("an account wxconf applied examples/full.yaml to", async () => {
-    const emulator = await accounts.start({ followers: ["oLVPpjqs9BhvzwPj5A-vTYAX3GLc", "oLVPpjkttuZTbwDwN7vjHNlqsmPs"] });
+    const emulator = await accounts.start({
+      followers: ["oLVPpjqs9BhvzwPj5A-vTYAX3GLc", "oLVPpjkttuZTbwDwN7vjHNlqsmPs"],
+      // The ids full.yaml's media_id and article_id buttons name: plan checks they exist.
+      materials: [{ media_id: "MEDIA_ID_OF_A_PERMANENT_MATERIAL" }],
+      articles: [{ article_id: "ARTICLE_ID_FROM_FREEPUBLISH" }],
+    });
     const env = cliEnv(emulator);
     expect((await runCli(["apply", "-c", "examples/full.yaml", "--auto-approve"], { cwd: ROOT, env })).code).toBe(0);
     const dir = workdir();

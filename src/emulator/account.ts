@@ -4,7 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Json } from "../json.js";
 import { ENDPOINTS } from "../wechat/endpoints.js";
 import { cleanButtons, normalizeMatchrule } from "../wechat/normalize.js";
-import { INDUSTRIES, isSystemTag, RESERVED_TAGS, TAG_LIMITS } from "../wechat/rules.js";
+import { INDUSTRIES, isSystemTag, type MATERIAL_TYPES, RESERVED_TAGS, TAG_LIMITS } from "../wechat/rules.js";
 import type { Matchrule, MenuButton } from "../wechat/types.js";
 import { PUBLIC_SUBSCRIPTIONS, privateTemplate, type StoredSubscription, SUBSCRIPTION_CATEGORIES } from "./subscriptions.js";
 
@@ -44,6 +44,10 @@ export interface EmulatorSeed {
   subscription_categories?: string[];
   /** Installed subscription templates, by tid and keyword names. */
   subscriptions?: Array<{ tid: string; keywords: string[]; scene?: string }>;
+  /** Permanent material (images by default), by media_id: what media_id buttons may name. */
+  materials?: Array<{ media_id: string; name?: string; type?: (typeof MATERIAL_TYPES)[number] }>;
+  /** Published articles (freepublish), by article_id: what article_id buttons may name. */
+  articles?: Array<{ article_id: string; title?: string; deleted?: boolean }>;
   /** Many accounts in one emulator (a fleet): each with its own app_id, app_secret and state. */
   accounts?: EmulatorSeed[];
 }
@@ -102,6 +106,8 @@ export class Account {
   private templateSeq = 0;
   subscriptionCategories: string[];
   subscriptions: StoredSubscription[] = [];
+  materials: Array<{ media_id: string; name: string; type: string; update_time: number }> = [];
+  readonly articles = new Map<string, { article_id: string; title: string; deleted: boolean }>();
   private subscriptionSeq = 0;
   readonly dailyLimits = new Map<string, number>();
   readonly used = new Map<string, number>();
@@ -136,6 +142,17 @@ export class Account {
       const library = PUBLIC_SUBSCRIPTIONS.find((entry) => entry.tid === installed.tid);
       const kids = installed.keywords.map((name) => library?.keywords.find((keyword) => keyword.name === name)?.kid ?? 0);
       this.subscriptions.push(privateTemplate(this.newSubscriptionId(), installed.tid, kids, installed.scene ?? "订阅"));
+    }
+    for (const material of seed.materials ?? []) {
+      this.materials.push({
+        media_id: material.media_id,
+        name: material.name ?? `${material.media_id}.jpg`,
+        type: material.type ?? "image",
+        update_time: 1_700_000_000,
+      });
+    }
+    for (const article of seed.articles ?? []) {
+      this.articles.set(article.article_id, { article_id: article.article_id, title: article.title ?? "文章", deleted: article.deleted ?? false });
     }
     for (const entry of seed.template_library ?? DEFAULT_LIBRARY) {
       this.library.set(String(entry.template_id_short), { industry: 1, ...entry, template_id_short: String(entry.template_id_short) });

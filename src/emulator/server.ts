@@ -4,6 +4,7 @@ import { isJsonObject, type JsonObject } from "../json.js";
 import { endpointByPath, type Endpoint } from "../wechat/endpoints.js";
 import { Account, type EmulatorSeed } from "./account.js";
 import { ApiFailure, withRid, type Handler } from "./api/common.js";
+import { materialHandlers } from "./api/material.js";
 import { menuHandlers } from "./api/menu.js";
 import { tagHandlers } from "./api/tags.js";
 import { quotaHandlers, templateHandlers } from "./api/templates.js";
@@ -67,10 +68,18 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-const HANDLERS: Record<string, Handler> = { ...tokenHandlers, ...menuHandlers, ...tagHandlers, ...templateHandlers, ...quotaHandlers, ...subscriptionHandlers };
+const HANDLERS: Record<string, Handler> = {
+  ...tokenHandlers,
+  ...menuHandlers,
+  ...tagHandlers,
+  ...templateHandlers,
+  ...quotaHandlers,
+  ...subscriptionHandlers,
+  ...materialHandlers,
+};
 
 /** APIs only verified accounts may call (48001 otherwise). */
-const VERIFIED_ONLY = /^\/(cgi-bin\/(tags\/|user\/tag\/|template\/|menu\/(addconditional|delconditional|trymatch))|wxaapi\/newtmpl\/)/;
+const VERIFIED_ONLY = /^\/(cgi-bin\/(tags\/|user\/tag\/|template\/|menu\/(addconditional|delconditional|trymatch))|wxaapi\/newtmpl\/|cgi-bin\/freepublish\/)/;
 
 /** Bodies that are not JSON get these codes on these paths (wechat-api.md §2.5, §4.1); 47001 elsewhere. */
 const NOT_JSON_CODES: Record<string, number> = { "/cgi-bin/menu/delconditional": 65301, "/cgi-bin/template/api_set_industry": 40103 };

@@ -28,7 +28,7 @@
 import type { Document } from "yaml";
 import type { RuleProblem } from "../config/issues.js";
 import type { Json, JsonObject } from "../json.js";
-import type { ReadClient } from "../wechat/client.js";
+import type { ArticleState, ReadClient } from "../wechat/client.js";
 import type { Placeholder, WriteRequest } from "../wechat/requests.js";
 import type {
   ApiIndustry,
@@ -142,6 +142,17 @@ export interface LiveState {
   subscriptions?: ApiSubscription[];
   /** The public subscription templates of the account's categories, and the keywords of the tids the file names. */
   subscriptionLibrary?: { titles: PublicSubscriptionTitle[]; keywords: Record<string, PublicSubscriptionKeyword[]> };
+  /** What the account has of the material and articles the file's default menu names by id. */
+  menuReferences?: ReferenceFacts;
+  /** The same, for the file's conditional menus. */
+  conditionalMenuReferences?: ReferenceFacts;
+}
+
+/** Whether the ids buttons name exist on the account; `unreadable` when WeChat would not say. */
+export interface ReferenceFacts {
+  materialIds?: string[];
+  articles: Record<string, ArticleState>;
+  unreadable: string[];
 }
 
 /**
@@ -187,6 +198,12 @@ export class ReadSession {
   }
   subscriptionKeywords(tid: string): Promise<PublicSubscriptionKeyword[]> {
     return this.once(`subscription-keywords:${tid}`, () => this.reader.getSubscriptionKeywords(tid));
+  }
+  materialIds(): Promise<string[]> {
+    return this.once("material-ids", () => this.reader.getMaterialIds());
+  }
+  article(articleId: string): Promise<ArticleState> {
+    return this.once(`article:${articleId}`, () => this.reader.getArticle(articleId));
   }
 }
 

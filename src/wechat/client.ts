@@ -8,7 +8,7 @@ import { cleanButtons, normalizeIndustry, normalizeMenuGet, normalizeTags, norma
 import { registerSecretsFromEnv } from "../secrets.js";
 import { writeStderr } from "../sink.js";
 import { requests, type WriteRequest } from "./requests.js";
-import { TAG_LIMITS } from "./rules.js";
+import { ARTICLE_MISSING, MATERIAL_PAGE_SIZE, MATERIAL_TYPES, TAG_LIMITS } from "./rules.js";
 import { selectTokenProvider, type TokenProvider } from "./token.js";
 import { retryPolicyFromEnv, Transport, type RetryEvent, type RetryPolicy } from "./transport.js";
 import type {
@@ -47,7 +47,13 @@ export interface ReadClient {
   getSubscriptionKeywords(tid: string): Promise<PublicSubscriptionKeyword[]>;
   /** The account's subscription templates (gettemplate). */
   getSubscriptions(): Promise<ApiSubscription[]>;
+  /** The media_id of every permanent material (get_materialcount, then batchget_material by type, 20 a page). */
+  getMaterialIds(): Promise<string[]>;
+  /** A published article (freepublish/getarticle): 53600 means there is none. */
+  getArticle(articleId: string): Promise<ArticleState>;
 }
+
+export type ArticleState = "published" | "deleted" | "missing";
 
 export interface WriteClient {
   /** Sends a request as built by `requests` (placeholders already resolved) and returns WeChat's answer. */
@@ -250,6 +256,21 @@ function readClient(caller: Caller): ReadClient {
     },
     getTemplates: async () => normalizeTemplates(await read(ENDPOINTS.templateList, "template_list", "list")),
     getIndustry: async () => normalizeIndustry(await caller.call(ENDPOINTS.templateGetIndustry)),
+    getMaterialIds: async () => {
+      const counts = await read(ENDPOINTS.materialCount, "image_count", "number");
+      const pages = MATERIAL_TYPES.flatMap((type) => {
+        const total = Number(counts[`${type}_count`] ?? 0);
+        return Array.from({ length: Math.ceil(total / MATERIAL_PAGE_SIZE) }, (_, page) => ({ type, offset: page * MATERIAL_PAGE_SIZE }));
+      });
+      const answers = await Promise.all(pages.map((page) => read(ENDPOINTS.materialList, "item", "list", { ...page, count: MATERIAL_PAGE_SIZE })));
+      return answers.flatMap((answer) => (answer.item as Json[]).filter(isJsonObject).map((item) => String(item.media_id ?? "")));
+    },
+    getArticle: async (articleId) => {
+      const answer = await caller.call(ENDPOINTS.articleGet, { article_id: articleId }, [ARTICLE_MISSING]);
+      if (Number(answer.errcode ?? 0) === ARTICLE_MISSING) return "missing";
+      const items = (required(answer, ENDPOINTS.articleGet, "news_item", "list").news_item as Json[]).filter(isJsonObject);
+      return items.length > 0 && items.every((item) => item.is_deleted === true) ? "deleted" : "published";
+    },
     getSubscriptionCategories: async () => {
       const answer = await read(ENDPOINTS.subscriptionCategories, "data", "list");
       return (answer.data as Json[]).filter(isJsonObject).map((category) => String(category.id ?? ""));

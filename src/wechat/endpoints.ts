@@ -65,6 +65,10 @@ export const ENDPOINTS = {
   subscriptionList: endpoint("/wxaapi/newtmpl/gettemplate", "GET", false, 10_000),
   subscriptionAdd: endpoint("/wxaapi/newtmpl/addtemplate", "POST", true, 1_000, true, true),
   subscriptionDelete: endpoint("/wxaapi/newtmpl/deltemplate", "POST", true, 1_000),
+  // Permanent material and published articles, read to check the ids menu buttons name (§6.3, §12.3).
+  materialCount: endpoint("/cgi-bin/material/get_materialcount", "GET", false, 10_000),
+  materialList: endpoint("/cgi-bin/material/batchget_material", "POST", false, 10_000),
+  articleGet: endpoint("/cgi-bin/freepublish/getarticle", "POST", false, 10_000),
   /** 网络检测: WeChat resolves and pings the account's message server (quota not published). */
   callbackCheck: endpoint("/cgi-bin/callback/check", "POST", false, 10_000),
 } as const satisfies Record<string, Endpoint>;

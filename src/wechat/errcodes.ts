@@ -49,6 +49,7 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   40054: info("invalid button url domain", "none", MENU_RULES),
   40055: info("invalid sub button url domain", "none", MENU_RULES),
   40103: info("invalid industry index", "none", "industry codes are 1 to 41: run 'wxconf validate'"),
+  40007: info("invalid media_id", "none", "media_id buttons need a permanent material's id (素材管理); 'wxconf plan' checks them"),
   40118: info("invalid media_id", "none", "media_id buttons need a permanent material's id"),
   40125: info("invalid appsecret", "none", "check the app secret ($WXCONF_APP_SECRET or account.app_secret) and account.app_id"),
   40164: info("the caller's IP address is not on the account's IP whitelist", "none", ipWhitelistHint),

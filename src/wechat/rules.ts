@@ -57,6 +57,14 @@ export const MENU_LIMITS = {
  */
 export const MENU_DISPLAY = { topColumns: 8, subColumns: 16 } as const;
 
+/** Permanent material (wechat-api.md §6.3, §12.3): the types batchget_material lists, and its page size. */
+export const MATERIAL_TYPES = ["image", "video", "voice", "news"] as const;
+export const MATERIAL_PAGE_SIZE = 20;
+/** freepublish/getarticle's answer for an article_id that does not exist. */
+export const ARTICLE_MISSING = 53600;
+/** menu/create's answer for a media_id that is not a permanent material (community threads; 40118 in our table). */
+export const INVALID_MEDIA_ID = 40007;
+
 /** Subscription notifications (wechat-api.md §4.4, §12.2). */
 export const SUBSCRIPTION_LIMITS = {
   /** Private templates per account (200012). */

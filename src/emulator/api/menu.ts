@@ -1,14 +1,19 @@
 import type { Json, JsonObject } from "../../json.js";
 import { buttonsToJson, cleanButtons, normalizeMatchrule } from "../../wechat/normalize.js";
-import { checkMatchrule, checkMenuButtons, conditionalMenuDomains, MENU_LIMITS, REMOVED_MATCHRULE_FIELDS } from "../../wechat/rules.js";
+import { checkMatchrule, checkMenuButtons, conditionalMenuDomains, INVALID_MEDIA_ID, MENU_LIMITS, REMOVED_MATCHRULE_FIELDS } from "../../wechat/rules.js";
 import type { Matchrule, MenuButton } from "../../wechat/types.js";
 import type { Account } from "../account.js";
 import { fail, type Handler } from "./common.js";
 
-function checkButtons(button: unknown): MenuButton[] {
+function checkButtons(account: Account, button: unknown): MenuButton[] {
   const [first] = checkMenuButtons(button).filter((issue) => !issue.warning);
   if (first) fail(first.errcode, first.message);
-  return cleanButtons(button);
+  const buttons = cleanButtons(button);
+  const mediaIds = (list: readonly MenuButton[]): string[] =>
+    list.flatMap((entry) => [...(entry.media_id !== undefined ? [entry.media_id] : []), ...mediaIds(entry.sub_button ?? [])]);
+  const unknown = mediaIds(buttons).find((id) => !account.materials.some((material) => material.media_id === id));
+  if (unknown !== undefined) fail(INVALID_MEDIA_ID, "invalid media_id");
+  return buttons;
 }
 
 /** As menu/get shows buttons: leaves carry an empty sub_button. */
@@ -54,7 +59,7 @@ const menuGet: Handler = ({ account }) => {
 };
 
 const menuCreate: Handler = ({ account, body }) => {
-  account.menu = { button: checkButtons(body.button) };
+  account.menu = { button: checkButtons(account, body.button) };
   if (account.conditional.length > 0) ensureDefaultMenuId(account);
   return { errcode: 0, errmsg: "ok" };
 };
@@ -73,7 +78,7 @@ const addConditional: Handler = ({ account, body }) => {
   if (ruleIssue) fail(ruleIssue.errcode, ruleIssue.message);
   const matchrule = normalizeMatchrule(body.matchrule);
   if (matchrule.tag_id !== undefined && !account.tags.has(Number(matchrule.tag_id))) fail(45159, "invalid tag id");
-  const button = checkButtons(body.button);
+  const button = checkButtons(account, body.button);
   const domains = conditionalMenuDomains([...account.conditional, { button }]);
   if (domains.length > MENU_LIMITS.conditionalUrlDomains) fail(65316, "conditional menus may link to at most 3 domains");
   const menuid = account.nextMenuId++;

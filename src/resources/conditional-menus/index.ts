@@ -24,6 +24,7 @@ import {
 import { buttonLines, diffButtons, sameButtons } from "../menu/buttons.js";
 import { deletedMenuChange, describeRule, ruleJson } from "../menu/conditional.js";
 import { DEFAULT_MENU_STEP, truncationWarnings } from "../menu/index.js";
+import { literalReferences, readReferences, referenceFindings } from "../menu/references.js";
 import { tagCreateStep, tagUsers } from "../tags/index.js";
 
 const DELETES = "conditional_menu:delete";
@@ -125,8 +126,9 @@ export const conditionalMenusKind = defineKind({
       : session
           .tags()
           .catch((error: unknown) => (error instanceof WeChatError && UNREADABLE_ERRCODES.includes(error.errcode) ? undefined : Promise.reject(error)));
-    const [menu, tagList] = await Promise.all([session.menu(), tags]);
-    return tagList ? { menu, tags: tagList } : { menu };
+    const references = (desired.conditional_menus ?? []).flatMap((menu) => literalReferences(menu.button));
+    const [menu, tagList, conditionalMenuReferences] = await Promise.all([session.menu(), tags, readReferences(references, session)]);
+    return { menu, ...(tagList && { tags: tagList }), ...(conditionalMenuReferences && { conditionalMenuReferences }) };
   },
 
   diff(desired: DesiredState, live: LiveState, facts: PlanFacts): KindPlan {
@@ -141,6 +143,11 @@ export const conditionalMenusKind = defineKind({
     if (defaultMenu === "deleted") return plan;
 
     const wanted = resolve(desired.conditional_menus ?? [], facts, live.tags, plan.problems);
+    for (const menu of desired.conditional_menus ?? []) {
+      const findings = referenceFindings(addressOf("conditional_menu", menu.name), literalReferences(menu.button), live.conditionalMenuReferences);
+      append(plan.problems, findings.problems);
+      append(plan.warnings, findings.warnings);
+    }
     if (wanted.length > 0 && defaultMenu === "absent") {
       plan.problems.push(
         "conditional menus need a default menu (WeChat answers 65303): the account has none and the file does not manage 'menu'; add a 'menu' section",

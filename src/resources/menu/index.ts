@@ -21,6 +21,7 @@ import { append } from "../../append.js";
 import { cutNames } from "../../wechat/display.js";
 import { MENU_LIMITS } from "../../wechat/rules.js";
 import { flowButtons, mapAt, seqAt } from "../yaml-doc.js";
+import { literalReferences, readReferences, referenceFindings } from "./references.js";
 import { checkMenu, menuFromFile } from "./section.js";
 
 const DEFAULT_MENU_ADDRESS = "menu.default";
@@ -37,11 +38,13 @@ export const menuKind = defineKind({
   check: checkMenu,
   fromFile: menuFromFile,
 
-  async read(_desired, session) {
-    const menu = await session.menu();
+  async read(desired, session) {
+    const references = desired.menu ? literalReferences(desired.menu.button) : [];
+    const [menu, menuReferences] = await Promise.all([session.menu(), readReferences(references, session)]);
+    const checked = menuReferences ? { menuReferences } : {};
     // No API menu: a menu published in the MP console may still be live, and creating one replaces it.
-    if (menu.default === null) return { menu, consoleMenu: await session.selfMenu() };
-    return { menu };
+    if (menu.default === null) return { menu, consoleMenu: await session.selfMenu(), ...checked };
+    return { menu, ...checked };
   },
 
   diff(desired: DesiredState, live: LiveState, _facts: PlanFacts): KindPlan {
@@ -84,6 +87,9 @@ export const menuKind = defineKind({
     }
 
     plan.facts = { defaultMenu: "present" };
+    const findings = referenceFindings(address, literalReferences(wanted), live.menuReferences);
+    append(plan.problems, findings.problems);
+    append(plan.warnings, findings.warnings);
     if (current && sameButtons(current.button, wanted)) return plan;
     if (!current && live.consoleMenu && Number(live.consoleMenu.is_menu_open) === 1) {
       const replaced = replaceConsoleMenu(live.consoleMenu, wanted);
