@@ -1,4 +1,5 @@
 // What the commands that talk to WeChat share: the loaded file, and a client with progress on stderr.
+import { dirname } from "node:path";
 import { formatWarning } from "../config/issues.js";
 import { loadConfig } from "../resources/load.js";
 import type { LoadedConfig } from "../resources/load.js";
@@ -15,6 +16,7 @@ export interface AccountOptions {
 function clientOptions(config: LoadedConfig, options: AccountOptions, out: Console): ClientOptions {
   return {
     credentials: config.credentials,
+    filesDir: dirname(config.file),
     ...(options.apiBase !== undefined && { apiBase: options.apiBase }),
     ...(options.maxInFlight !== undefined && { maxInFlight: options.maxInFlight }),
     onRetry: (event) => out.error(`  ${event.api}: ${event.reason}; retrying in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1})`),

@@ -109,6 +109,7 @@ export class Account {
   materials: Array<{ media_id: string; name: string; type: string; update_time: number }> = [];
   readonly articles = new Map<string, { article_id: string; title: string; deleted: boolean }>();
   private subscriptionSeq = 0;
+  private mediaSeq = 0;
   readonly dailyLimits = new Map<string, number>();
   readonly used = new Map<string, number>();
   readonly classicTokens = new Map<string, number>();
@@ -226,6 +227,12 @@ export class Account {
   newSubscriptionId(): string {
     this.subscriptionSeq++;
     return createHash("sha256").update(`${this.appId}:subscription:${this.subscriptionSeq}`).digest("base64url").slice(0, 43);
+  }
+
+  /** Media ids look like WeChat's: 43 url-safe characters. */
+  newMediaId(): string {
+    this.mediaSeq++;
+    return createHash("sha256").update(`${this.appId}:media:${this.mediaSeq}`).digest("base64url").slice(0, 43);
   }
 
   issueToken(): string {

@@ -5,6 +5,7 @@ import { endpointByPath, type Endpoint } from "../wechat/endpoints.js";
 import { Account, type EmulatorSeed } from "./account.js";
 import { ApiFailure, withRid, type Handler } from "./api/common.js";
 import { materialHandlers } from "./api/material.js";
+import { parseMultipart } from "./multipart.js";
 import { menuHandlers } from "./api/menu.js";
 import { tagHandlers } from "./api/tags.js";
 import { quotaHandlers, templateHandlers } from "./api/templates.js";
@@ -159,17 +160,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     send(response, 200, answer);
   }
 
-  function serve(endpoint: Endpoint, handler: Handler, request: IncomingMessage, url: URL, raw: string, record: CallRecord): JsonObject {
+  function serve(endpoint: Endpoint, handler: Handler, request: IncomingMessage, url: URL, raw: Buffer, record: CallRecord): JsonObject {
     try {
       if (endpoint.method === "POST" && request.method !== "POST") throw new ApiFailure(43002, "require POST method");
-      const body = parseBody(endpoint.path, raw);
+      const upload = endpoint.multipart ? parseMultipart(request.headers["content-type"], raw) : undefined;
+      if (endpoint.multipart && !upload) throw new ApiFailure(41005, "media data missing");
+      const body = upload ? upload.fields : parseBody(endpoint.path, raw.toString("utf8"));
       // The account: the token's, or (for the token endpoints) the appid's.
       const account = endpoint.auth ? authorize(url.searchParams.get("access_token")) : accountOf(body.appid ?? url.searchParams.get("appid"));
       record.app_id = account.appId;
       countQuota(account, endpoint.path);
       if (VERIFIED_ONLY.test(endpoint.path) && !account.verified) throw new ApiFailure(48001, "api unauthorized");
       const clientIp = (request.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
-      return handler({ account, body, query: url.searchParams, clientIp });
+      return handler({ account, body, query: url.searchParams, clientIp, files: upload?.files ?? {} });
     } catch (error) {
       if (error instanceof ApiFailure) return { errcode: error.errcode, errmsg: withRid(error.errmsg) };
       throw error;
@@ -258,11 +261,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("end", () => resolve(Buffer.concat(chunks)));
     request.on("error", reject);
   });
 }

@@ -31,6 +31,10 @@ const SENTENCES: Record<string, (args: Args) => string> = {
   // subscription notifications
   subscription_missing: () => "no subscription template on the account has this title and these keywords",
   subscription_pruned: () => "no binding in the file matches it, and prune.subscriptions is true",
+  // assets
+  asset_missing: (args) => `the account has no image named ${String(args.filename)}`,
+  asset_changed: (args) => `the file changed: ${String(args.filename)} is a new upload (the account has ${String(args.previous)})`,
+  asset_pruned: () => "an earlier upload no asset of the file uses, and prune.assets is true",
   // the default menu
   menu_missing: () => "the account has no default menu",
   menu_null: () => "the file sets menu: null; WeChat has no call that deletes only the default menu, so every conditional menu goes with it",

@@ -32,6 +32,7 @@ import type { ArticleState, ReadClient } from "../wechat/client.js";
 import type { Placeholder, WriteRequest } from "../wechat/requests.js";
 import type {
   ApiIndustry,
+  ApiMaterial,
   ApiSubscription,
   ApiTag,
   ApiTemplate,
@@ -142,6 +143,8 @@ export interface LiveState {
   subscriptions?: ApiSubscription[];
   /** The public subscription templates of the account's categories, and the keywords of the tids the file names. */
   subscriptionLibrary?: { titles: PublicSubscriptionTitle[]; keywords: Record<string, PublicSubscriptionKeyword[]> };
+  /** batchget_material: every permanent material (for assets, wxconf's uploads by their names). */
+  materials?: ApiMaterial[];
   /** What the account has of the material and articles the file's default menu names by id. */
   menuReferences?: ReferenceFacts;
   /** The same, for the file's conditional menus. */
@@ -199,8 +202,8 @@ export class ReadSession {
   subscriptionKeywords(tid: string): Promise<PublicSubscriptionKeyword[]> {
     return this.once(`subscription-keywords:${tid}`, () => this.reader.getSubscriptionKeywords(tid));
   }
-  materialIds(): Promise<string[]> {
-    return this.once("material-ids", () => this.reader.getMaterialIds());
+  materials(): Promise<ApiMaterial[]> {
+    return this.once("materials", () => this.reader.getMaterials());
   }
   article(articleId: string): Promise<ArticleState> {
     return this.once(`article:${articleId}`, () => this.reader.getArticle(articleId));
@@ -216,6 +219,8 @@ export interface PlanFacts {
   tagIds?: ReadonlyMap<string, number | Placeholder>;
   /** Templates WeChat deletes because the industry changes (from industry). */
   templatesDeletedByIndustry?: readonly ApiTemplate[];
+  /** Asset name -> media_id after apply, or a placeholder for an asset this plan uploads (from assets). */
+  assetIds?: ReadonlyMap<string, string | Placeholder>;
   /** Whether the default menu exists after apply, and whether this plan deletes it (from menu). */
   defaultMenu?: "present" | "absent" | "deleted";
 }
@@ -267,14 +272,19 @@ export type Confirmation = { applied: true; answer: JsonObject } | { applied: fa
 export const APPLIED: Confirmation = { applied: true, answer: {} };
 export const NOT_APPLIED: Confirmation = { applied: false };
 
+/** Where the file is: paths it names (an asset's file) are relative to its folder. */
+export interface SectionContext {
+  dir: string;
+}
+
 export interface ResourceModule<K extends string = string> {
   /** Addresses start with it (`tag.VIP`); plans list it in `managed`. */
   kind: K;
   /** The key of the file this kind owns; present = managed. */
   section: keyof DesiredSections & string;
-  check(file: Readonly<Record<string, unknown>>): RuleProblem[];
+  check(file: Readonly<Record<string, unknown>>, context: SectionContext): RuleProblem[];
   /** Its part of the desired state; called only when the file has no problems. */
-  fromFile(file: Readonly<Record<string, unknown>>): Partial<DesiredSections>;
+  fromFile(file: Readonly<Record<string, unknown>>, context: SectionContext): Partial<DesiredSections>;
   read(desired: DesiredState, session: ReadSession): Promise<LiveState>;
   diff(desired: DesiredState, live: LiveState, facts: PlanFacts): KindPlan;
   confirm(step: StepCall, body: JsonObject, change: Change | undefined, read: ReadClient): Promise<Confirmation>;

@@ -1,5 +1,6 @@
 // A configuration file as the plan sees it: the generic checks of src/config, each kind's rules for its
 // section, and the desired state the kinds make of their sections.
+import { dirname } from "node:path";
 import { append } from "../append.js";
 import { parseFile, readConfigText } from "../config/file.js";
 import type { ConfigIssue, RuleProblem } from "../config/issues.js";
@@ -7,7 +8,7 @@ import { asObject } from "../config/loose.js";
 import type { ServerSettings } from "../config/server.js";
 import type { Credentials } from "../config/types.js";
 import { KINDS } from "./index.js";
-import type { DesiredState } from "./kind.js";
+import type { DesiredState, SectionContext } from "./kind.js";
 
 export interface LoadedConfig {
   file: string;
@@ -26,7 +27,8 @@ export function loadConfig(file: string, env: Readonly<Record<string, string | u
 }
 
 export function parseConfig(file: string, text: string, env: Readonly<Record<string, string | undefined>>): LoadedConfig {
-  const parsed = parseFile(file, text, env, checkSections);
+  const context: SectionContext = { dir: dirname(file) };
+  const parsed = parseFile(file, text, env, (data) => checkSections(data, context));
   const account = asObject(parsed.data.account) ?? {};
   const prune = asObject(parsed.data.prune) ?? {};
   const desired: DesiredState = {
@@ -34,12 +36,12 @@ export function parseConfig(file: string, text: string, env: Readonly<Record<str
     // Absent means false: only what the file sets is kept.
     prune: Object.fromEntries(Object.entries(prune).filter((entry): entry is [string, boolean] => typeof entry[1] === "boolean")),
   };
-  for (const kind of KINDS) Object.assign(desired, kind.fromFile(parsed.data));
+  for (const kind of KINDS) Object.assign(desired, kind.fromFile(parsed.data, context));
   return { file, warnings: parsed.warnings, desired, credentials: parsed.credentials, ...(parsed.server && { server: parsed.server }) };
 }
 
-function checkSections(data: Record<string, unknown>): RuleProblem[] {
+function checkSections(data: Record<string, unknown>, context: SectionContext): RuleProblem[] {
   const problems: RuleProblem[] = [];
-  for (const kind of KINDS) append(problems, kind.check(data));
+  for (const kind of KINDS) append(problems, kind.check(data, context));
   return problems;
 }

@@ -14,6 +14,7 @@ import { retryPolicyFromEnv, Transport, type RetryEvent, type RetryPolicy } from
 import type {
   ApiIndustry,
   ApiQuota,
+  ApiMaterial,
   ApiSubscription,
   ApiTag,
   ApiTemplate,
@@ -47,8 +48,8 @@ export interface ReadClient {
   getSubscriptionKeywords(tid: string): Promise<PublicSubscriptionKeyword[]>;
   /** The account's subscription templates (gettemplate). */
   getSubscriptions(): Promise<ApiSubscription[]>;
-  /** The media_id of every permanent material (get_materialcount, then batchget_material by type, 20 a page). */
-  getMaterialIds(): Promise<string[]>;
+  /** Every permanent material (get_materialcount, then batchget_material by type, 20 a page). */
+  getMaterials(): Promise<ApiMaterial[]>;
   /** A published article (freepublish/getarticle): 53600 means there is none. */
   getArticle(articleId: string): Promise<ArticleState>;
 }
@@ -82,6 +83,8 @@ export interface ClientOptions {
   onRetry?: (event: RetryEvent) => void;
   /** Where WXCONF_DEBUG=1 writes one redacted line per request. */
   debug?: (line: string) => void;
+  /** The folder upload paths are relative to (the configuration file's). */
+  filesDir?: string;
 }
 
 export interface ClientStats {
@@ -116,6 +119,7 @@ function connect(options: ClientOptions, allowWrites: boolean): Connection {
     ...(options.maxInFlight !== undefined && { maxInFlight: options.maxInFlight }),
     ...(options.onRetry && { onRetry: options.onRetry }),
     ...(debug && { debug }),
+    ...(options.filesDir !== undefined && { filesDir: options.filesDir }),
   });
   const tokens = selectTokenProvider(options.credentials, transport, env);
   return {
@@ -256,14 +260,18 @@ function readClient(caller: Caller): ReadClient {
     },
     getTemplates: async () => normalizeTemplates(await read(ENDPOINTS.templateList, "template_list", "list")),
     getIndustry: async () => normalizeIndustry(await caller.call(ENDPOINTS.templateGetIndustry)),
-    getMaterialIds: async () => {
+    getMaterials: async () => {
       const counts = await read(ENDPOINTS.materialCount, "image_count", "number");
       const pages = MATERIAL_TYPES.flatMap((type) => {
         const total = Number(counts[`${type}_count`] ?? 0);
         return Array.from({ length: Math.ceil(total / MATERIAL_PAGE_SIZE) }, (_, page) => ({ type, offset: page * MATERIAL_PAGE_SIZE }));
       });
-      const answers = await Promise.all(pages.map((page) => read(ENDPOINTS.materialList, "item", "list", { ...page, count: MATERIAL_PAGE_SIZE })));
-      return answers.flatMap((answer) => (answer.item as Json[]).filter(isJsonObject).map((item) => String(item.media_id ?? "")));
+      const answers = await Promise.all(
+        pages.map(async (page) => ({ type: page.type, answer: await read(ENDPOINTS.materialList, "item", "list", { ...page, count: MATERIAL_PAGE_SIZE }) })),
+      );
+      return answers.flatMap(({ type, answer }) =>
+        (answer.item as Json[]).filter(isJsonObject).map((item) => ({ media_id: String(item.media_id ?? ""), name: String(item.name ?? ""), type })),
+      );
     },
     getArticle: async (articleId) => {
       const answer = await caller.call(ENDPOINTS.articleGet, { article_id: articleId }, [ARTICLE_MISSING]);

@@ -15,6 +15,8 @@ export interface Endpoint {
    */
   creates: boolean;
   dailyLimit: number;
+  /** Sent as multipart/form-data: a body field `{file, filename, sha256, content_type}` is that file's bytes. */
+  multipart?: true;
 }
 
 const endpoint = (path: string, method: "GET" | "POST", write: boolean, dailyLimit: number, auth = true, creates = false): Endpoint => ({
@@ -69,6 +71,8 @@ export const ENDPOINTS = {
   materialCount: endpoint("/cgi-bin/material/get_materialcount", "GET", false, 10_000),
   materialList: endpoint("/cgi-bin/material/batchget_material", "POST", false, 10_000),
   articleGet: endpoint("/cgi-bin/freepublish/getarticle", "POST", false, 10_000),
+  materialAdd: { ...endpoint("/cgi-bin/material/add_material", "POST", true, 1_000, true, true), multipart: true },
+  materialDelete: endpoint("/cgi-bin/material/del_material", "POST", true, 1_000),
   /** 网络检测: WeChat resolves and pings the account's message server (quota not published). */
   callbackCheck: endpoint("/cgi-bin/callback/check", "POST", false, 10_000),
 } as const satisfies Record<string, Endpoint>;

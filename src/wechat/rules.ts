@@ -60,6 +60,21 @@ export const MENU_DISPLAY = { topColumns: 8, subColumns: 16 } as const;
 /** Permanent material (wechat-api.md §6.3, §12.3): the types batchget_material lists, and its page size. */
 export const MATERIAL_TYPES = ["image", "video", "voice", "news"] as const;
 export const MATERIAL_PAGE_SIZE = 20;
+/** Images uploaded with add_material (wechat-api.md §12.3): formats by their first bytes, and the size cap. */
+export const IMAGE_LIMITS = { maxBytes: 10 * 1024 * 1024, extensions: ["bmp", "png", "jpeg", "jpg", "gif"] } as const;
+export type ImageFormat = "png" | "jpeg" | "gif" | "bmp";
+export const IMAGE_CONTENT_TYPES: Readonly<Record<ImageFormat, string>> = { png: "image/png", jpeg: "image/jpeg", gif: "image/gif", bmp: "image/bmp" };
+
+/** What an image's bytes say it is, or undefined for anything WeChat does not take as an image. */
+export function imageFormatOf(bytes: Uint8Array): ImageFormat | undefined {
+  const starts = (...prefix: number[]) => prefix.every((byte, index) => bytes[index] === byte);
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "png";
+  if (starts(0xff, 0xd8, 0xff)) return "jpeg";
+  if (starts(0x47, 0x49, 0x46, 0x38)) return "gif";
+  if (starts(0x42, 0x4d)) return "bmp";
+  return undefined;
+}
+
 /** freepublish/getarticle's answer for an article_id that does not exist. */
 export const ARTICLE_MISSING = 53600;
 /** menu/create's answer for a media_id that is not a permanent material (community threads; 40118 in our table). */

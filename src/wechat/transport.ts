@@ -1,3 +1,6 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
 import type { Dispatcher } from "undici";
 import type { JsonObject } from "../json.js";
 import { isJsonObject } from "../json.js";
@@ -41,6 +44,8 @@ export interface TransportOptions {
   onRetry?: (event: RetryEvent) => void;
   /** Receives one line per request and answer, already redacted. */
   debug?: (line: string) => void;
+  /** Where the files of multipart bodies are (the configuration file's folder). */
+  filesDir?: string;
   random?: () => number;
 }
 
@@ -132,6 +137,8 @@ export class Transport {
     if (request.token !== undefined) url.searchParams.set("access_token", request.token);
     // JSON.stringify keeps non-ASCII characters as they are: WeChat rejects \uXXXX escapes (40033).
     const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
+    // Read (and checked against the plan's digest) before the request starts: a changed file is never sent.
+    const form = endpoint.multipart && request.body ? multipartOf(request.body, this.options.filesDir ?? ".") : undefined;
     await this.acquire();
     const begun = Date.now();
     this.stats.requests++;
@@ -143,8 +150,8 @@ export class Transport {
     try {
       const init = {
         method: endpoint.method,
-        headers: payload ? { "content-type": "application/json; charset=utf-8" } : {},
-        body: payload,
+        headers: payload && !form ? { "content-type": "application/json; charset=utf-8" } : {},
+        body: form ?? payload,
         ...(this.options.dispatcher && { dispatcher: await this.options.dispatcher }),
         // A redirect would carry the access token (or the app secret, or a write) to another host.
         redirect: "manual",
@@ -270,4 +277,22 @@ function parseAnswer(text: string, api: string): JsonObject {
 
 function truncate(text: string, limit = 400): string {
   return text.length > limit ? `${text.slice(0, limit)}… (${text.length} characters)` : text;
+}
+
+/**
+ * A multipart body: a field `{file, filename, sha256, content_type}` becomes that file's bytes, refused
+ * when they no longer have the digest the plan was made with; other fields are sent as text (JSON for objects).
+ */
+function multipartOf(body: JsonObject, filesDir: string): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(body)) {
+    if (isJsonObject(value) && typeof value.file === "string") {
+      const bytes = readFileSync(resolvePath(filesDir, value.file));
+      const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+      if (digest !== value.sha256)
+        throw new Error(`${value.file} changed since the plan was made (${digest}, the plan has ${String(value.sha256)}): plan again`);
+      form.append(name, new Blob([bytes], { type: String(value.content_type ?? "application/octet-stream") }), String(value.filename ?? value.file));
+    } else form.append(name, typeof value === "string" ? value : JSON.stringify(value));
+  }
+  return form;
 }

@@ -38,6 +38,13 @@ export interface MenuState {
 }
 
 /** A subscription template of the account (gettemplate): no tid, no kids; identity is title + keyword names. */
+/** A permanent material as batchget_material lists it; `name` is the uploaded file's name. */
+export interface ApiMaterial {
+  media_id: string;
+  name: string;
+  type: string;
+}
+
 export interface ApiSubscription {
   priTmplId: string;
   title: string;

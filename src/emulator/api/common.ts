@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { isJsonObject, type JsonObject } from "../../json.js";
 import type { Account } from "../account.js";
+import type { UploadedFile } from "../multipart.js";
 
 /** An errcode answer. WeChat appends a request id to its messages; so does the emulator. */
 export class ApiFailure extends Error {
@@ -21,6 +22,8 @@ export function withRid(errmsg: string): string {
 }
 
 export interface RequestContext {
+  /** The files of a multipart request, by field name. */
+  files: Record<string, UploadedFile>;
   account: Account;
   body: JsonObject;
   query: URLSearchParams;

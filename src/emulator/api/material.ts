@@ -1,6 +1,7 @@
 // Permanent material and published articles, as far as menus use them (wechat-api.md §6.3, §12.3).
 import type { JsonObject } from "../../json.js";
-import { ARTICLE_MISSING, MATERIAL_PAGE_SIZE, MATERIAL_TYPES } from "../../wechat/rules.js";
+import type { MenuButton } from "../../wechat/types.js";
+import { ARTICLE_MISSING, IMAGE_LIMITS, imageFormatOf, MATERIAL_PAGE_SIZE, MATERIAL_TYPES } from "../../wechat/rules.js";
 import { fail, type Handler } from "./common.js";
 
 const materialCount: Handler = ({ account }): JsonObject =>
@@ -28,8 +29,36 @@ const getArticle: Handler = ({ account, body }): JsonObject => {
   return { news_item: [{ title: article.title, url: `https://mp.weixin.qq.com/s/${article.article_id}`, is_deleted: article.deleted }] };
 };
 
+/** Images only (what assets upload): the `media` file, checked as WeChat does (40005 format, 40009 size). */
+const addMaterial: Handler = ({ account, query, files }): JsonObject => {
+  if (query.get("type") !== "image") fail(40004, "invalid media type");
+  const media = files.media;
+  if (!media) fail(41005, "media data missing");
+  if (imageFormatOf(media.bytes) === undefined) fail(40005, "invalid file type");
+  if (media.bytes.length > IMAGE_LIMITS.maxBytes) fail(40009, "invalid image size");
+  const mediaId = account.newMediaId();
+  account.materials.push({ media_id: mediaId, name: media.filename, type: "image", update_time: Math.floor(Date.now() / 1000) });
+  return { media_id: mediaId, url: `https://mmbiz.qpic.cn/emulator/${mediaId}/0` };
+};
+
+const mediaIdsOf = (buttons: readonly MenuButton[]): string[] =>
+  buttons.flatMap((button) => [...(button.media_id !== undefined ? [button.media_id] : []), ...mediaIdsOf(button.sub_button ?? [])]);
+
+/** 48005 while a menu uses it, as WeChat answers. */
+const delMaterial: Handler = ({ account, body }): JsonObject => {
+  const mediaId = String(body.media_id ?? "");
+  const index = account.materials.findIndex((material) => material.media_id === mediaId);
+  if (index < 0) fail(40007, "invalid media_id");
+  const menus = [...(account.menu ? [account.menu] : []), ...account.conditional];
+  if (menus.some((menu) => mediaIdsOf(menu.button).includes(mediaId))) fail(48005, "forbid to delete material used by auto-reply or menu");
+  account.materials.splice(index, 1);
+  return { errcode: 0, errmsg: "ok" };
+};
+
 export const materialHandlers: Record<string, Handler> = {
   "/cgi-bin/material/get_materialcount": materialCount,
   "/cgi-bin/material/batchget_material": batchGetMaterial,
   "/cgi-bin/freepublish/getarticle": getArticle,
+  "/cgi-bin/material/add_material": addMaterial,
+  "/cgi-bin/material/del_material": delMaterial,
 };

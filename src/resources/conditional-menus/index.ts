@@ -24,10 +24,12 @@ import {
 import { buttonLines, diffButtons, sameButtons } from "../menu/buttons.js";
 import { deletedMenuChange, describeRule, ruleJson } from "../menu/conditional.js";
 import { DEFAULT_MENU_STEP, truncationWarnings } from "../menu/index.js";
+import { bindMedia } from "../menu/media.js";
 import { literalReferences, readReferences, referenceFindings } from "../menu/references.js";
 import { tagCreateStep, tagUsers } from "../tags/index.js";
 
-const DELETES = "conditional_menu:delete";
+/** The group of every conditional-menu delete (adds wait for it; so do deletes of material they used). */
+export const DELETES = "conditional_menu:delete";
 
 /** An imported menu's name from its rule: `vip_ios`. */
 function ruleName(menu: LiveConditionalMenu, tagNames: ReadonlyMap<number, string>): string {
@@ -49,6 +51,8 @@ interface Resolved {
   pendingTag?: Placeholder;
   tagName?: string;
   button: MenuButton[];
+  /** The steps uploading the assets its buttons name. */
+  uploads: string[];
   /** 1 = first in the file = wins. */
   precedence: number;
 }
@@ -79,12 +83,14 @@ function resolve(menus: readonly DesiredConditionalMenu[], facts: PlanFacts, liv
       }
     }
     if (menu.matchrule.client_platform_type !== undefined) rule.client_platform_type = menu.matchrule.client_platform_type;
+    const bound = bindMedia(menu.button, facts);
     return {
       name: menu.name,
       matchrule: rule,
       ...(pendingTag && { pendingTag }),
       ...(menu.matchrule.tag !== undefined && { tagName: menu.matchrule.tag }),
-      button: cleanButtons(menu.button),
+      button: cleanButtons(bound.buttons),
+      uploads: bound.after,
       precedence: index + 1,
     };
   });
@@ -193,6 +199,7 @@ export const conditionalMenusKind = defineKind({
           DELETES,
           DEFAULT_MENU_STEP,
           ...(menu.tagName !== undefined && menu.pendingTag ? [tagCreateStep(menu.tagName)] : []),
+          ...menu.uploads,
           ...(previous ? [`${addressOf("conditional_menu", previous.name)}:add`] : []),
         ],
         address,

@@ -2,6 +2,7 @@
 import { append } from "../../append.js";
 import { problemAt, type RuleProblem } from "../../config/issues.js";
 import { asArray, asObject, asString, type Loose } from "../../config/loose.js";
+import { checkMedia } from "../menu/media.js";
 import { checkMatchrule, checkMenuButtons, conditionalMenuDomains, MENU_LIMITS, RESERVED_TAGS, type RulePath } from "../../wechat/rules.js";
 import type { MenuButton } from "../../wechat/types.js";
 import { fromRuleIssue, truncatedNames } from "../menu/section.js";
@@ -48,7 +49,9 @@ export function checkConditionalMenus(file: Readonly<Loose>): RuleProblem[] {
       problems.push(problemAt(["conditional_menus", index, "name"], `conditional menu name '${name}' is also used by menu ${earlierName + 1}`));
     names.set(name, index);
     if (Array.isArray(fields.button)) {
-      append(problems, checkMenuButtons(fields.button, ["conditional_menus", index, "button"]).map(fromRuleIssue));
+      const media = checkMedia(file, fields.button, ["conditional_menus", index, "button"]);
+      append(problems, media.problems);
+      append(problems, checkMenuButtons(media.buttons, ["conditional_menus", index, "button"]).map(fromRuleIssue));
       append(problems, truncatedNames(fields.button, ["conditional_menus", index, "button"]));
     }
     append(problems, checkConditionalMatchrule(fields.matchrule, ["conditional_menus", index, "matchrule"]));

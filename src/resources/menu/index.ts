@@ -21,6 +21,7 @@ import { append } from "../../append.js";
 import { cutNames } from "../../wechat/display.js";
 import { MENU_LIMITS } from "../../wechat/rules.js";
 import { flowButtons, mapAt, seqAt } from "../yaml-doc.js";
+import { bindMedia } from "./media.js";
 import { literalReferences, readReferences, referenceFindings } from "./references.js";
 import { checkMenu, menuFromFile } from "./section.js";
 
@@ -31,6 +32,8 @@ export const truncationWarnings = (address: string, buttons: readonly MenuButton
   cutNames(buttons).map((cut) => `${address}: '${cut.path}' is longer than WeChat shows; followers see '${cut.shown}'`);
 /** The step that creates (or replaces) the default menu: conditional menus are added after it. */
 export const DEFAULT_MENU_STEP = `${DEFAULT_MENU_ADDRESS}:create`;
+/** The step that deletes the default menu (and every conditional menu). */
+export const MENU_DELETE_STEP = `${DEFAULT_MENU_ADDRESS}:delete`;
 
 export const menuKind = defineKind({
   kind: "menu",
@@ -47,10 +50,11 @@ export const menuKind = defineKind({
     return { menu, ...checked };
   },
 
-  diff(desired: DesiredState, live: LiveState, _facts: PlanFacts): KindPlan {
+  diff(desired: DesiredState, live: LiveState, facts: PlanFacts): KindPlan {
     const plan = emptyKindPlan();
     const current = live.menu?.default ?? null;
-    const wanted = desired.menu === undefined || desired.menu === null ? null : cleanButtons(desired.menu.button);
+    const bound = desired.menu ? bindMedia(desired.menu.button, facts) : undefined;
+    const wanted = bound ? cleanButtons(bound.buttons) : null;
     const address = DEFAULT_MENU_ADDRESS;
 
     if (wanted === null) {
@@ -67,7 +71,7 @@ export const menuKind = defineKind({
         details: buttonLines(current.button, "delete"),
       });
       plan.steps.push({
-        id: `${address}:delete`,
+        id: MENU_DELETE_STEP,
         removes: true,
         address,
         description: "delete the default menu (and with it every conditional menu)",
@@ -87,7 +91,7 @@ export const menuKind = defineKind({
     }
 
     plan.facts = { defaultMenu: "present" };
-    const findings = referenceFindings(address, literalReferences(wanted), live.menuReferences);
+    const findings = referenceFindings(address, literalReferences(desired.menu?.button ?? []), live.menuReferences);
     append(plan.problems, findings.problems);
     append(plan.warnings, findings.warnings);
     if (current && sameButtons(current.button, wanted)) return plan;
@@ -104,6 +108,7 @@ export const menuKind = defineKind({
         }
         plan.steps.push({
           id: DEFAULT_MENU_STEP,
+          ...(bound && bound.after.length > 0 && { after: bound.after }),
           address,
           description: "replace the MP console's menu with the file's default menu",
           request: requests.createMenu(wanted),
@@ -129,6 +134,7 @@ export const menuKind = defineKind({
     });
     plan.steps.push({
       id: DEFAULT_MENU_STEP,
+      ...(bound && bound.after.length > 0 && { after: bound.after }),
       address,
       description: `${current ? "replace" : "create"} the default menu`,
       request: requests.createMenu(wanted),

@@ -40,7 +40,13 @@ export async function readReferences(references: readonly ButtonReference[], ses
   const unreadable: string[] = [];
   const articleIds = [...new Set(references.filter((ref) => ref.field === "article_id").map((ref) => ref.id))];
   const [materialIds, states] = await Promise.all([
-    references.some((ref) => ref.field === "media_id") ? readable(session.materialIds(), "the material list", unreadable) : undefined,
+    references.some((ref) => ref.field === "media_id")
+      ? readable(
+          session.materials().then((list) => list.map((material) => material.media_id)),
+          "the material list",
+          unreadable,
+        )
+      : undefined,
     Promise.all(articleIds.map((id) => readable(session.article(id), `article ${id}`, unreadable))),
   ]);
   const articles: ReferenceFacts["articles"] = {};

@@ -2,6 +2,7 @@
 import type { RuleProblem } from "../../config/issues.js";
 import { asArray, asObject, asString, type Loose } from "../../config/loose.js";
 import { shownName } from "../../wechat/display.js";
+import { checkMedia } from "./media.js";
 import { checkMenuButtons, MENU_DISPLAY, type RuleIssue, type RulePath } from "../../wechat/rules.js";
 import type { MenuButton } from "../../wechat/types.js";
 
@@ -22,7 +23,8 @@ export const fromRuleIssue = (issue: RuleIssue): RuleProblem => ({
 export function checkMenu(file: Readonly<Loose>): RuleProblem[] {
   const fields = asObject(file.menu);
   if (!fields || !Array.isArray(fields.button)) return [];
-  return [...checkMenuButtons(fields.button, ["menu", "button"]).map(fromRuleIssue), ...truncatedNames(fields.button, ["menu", "button"])];
+  const media = checkMedia(file, fields.button, ["menu", "button"]);
+  return [...media.problems, ...checkMenuButtons(media.buttons, ["menu", "button"]).map(fromRuleIssue), ...truncatedNames(fields.button, ["menu", "button"])];
 }
 
 /** Names WeChat cuts with "…" (valid, but followers do not see them whole): warnings at each name. */

@@ -1,0 +1,165 @@
+// Assets: images of the repository uploaded as permanent material under content-hashed names and used by
+// menus (`media: NAME`), over real HTTP against the emulator (multipart uploads included).
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { EmulatorSeed } from "../src/emulator/account.js";
+import { Accounts, cliEnv, yamlFile } from "./helpers/account.js";
+import { runCli, workdir } from "./helpers/cli.js";
+
+const accounts = new Accounts();
+afterEach(() => accounts.closeAll());
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/** Bytes WeChat (and the emulator) take as a PNG; `seed` makes different images. */
+const png = (seed: string) => Buffer.concat([Buffer.from(PNG_SIGNATURE), Buffer.from(`IHDR image ${seed}`)]);
+
+const FILE = `assets:
+  banner: { file: assets/banner.png }
+  qr: { file: assets/qr.png }
+menu:
+  button:
+    - { name: 海报, type: media_id, media: banner }
+    - name: 更多
+      sub_button:
+        - { name: 二维码, type: view_limited, media: qr }
+        - { name: 官网, type: view, url: "https://example.com/" }
+`;
+
+async function session(sections: string, state: EmulatorSeed = {}, faults = {}) {
+  const emulator = await accounts.start(state, { faults });
+  const dir = workdir({ "wxconf.yaml": yamlFile(sections) });
+  mkdirSync(join(dir, "assets"));
+  const image = (name: string, seed: string) => writeFileSync(join(dir, "assets", name), png(seed));
+  image("banner.png", "banner v1");
+  image("qr.png", "qr v1");
+  return { emulator, dir, image, cli: (args: string[]) => runCli(args, { cwd: dir, env: cliEnv(emulator) }) };
+}
+
+const mediaIds = (buttons: ReadonlyArray<{ media_id?: string; sub_button?: unknown[] }>): string[] =>
+  buttons.flatMap((button) => [...(button.media_id ? [button.media_id] : []), ...mediaIds((button.sub_button ?? []) as Array<{ media_id?: string }>)]);
+
+describe("assets", () => {
+  it("two assets: exactly two uploads and one menu/create with their ids; a second apply writes nothing", async () => {
+    const { emulator, cli } = await session(FILE);
+    const plan = await cli(["plan"]);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain("+ asset.banner");
+    expect(plan.stdout).toMatch(/filename: "banner\.[0-9a-f]{8}\.png"/);
+    expect((await cli(["apply", "--auto-approve"])).code).toBe(0);
+    expect(emulator.calls().writesByPath).toEqual({ "/cgi-bin/material/add_material": 2, "/cgi-bin/menu/create": 1 });
+    const [banner, qr] = emulator.account.materials;
+    expect(banner?.name).toMatch(/^banner\.[0-9a-f]{8}\.png$/);
+    expect(qr?.name).toMatch(/^qr\.[0-9a-f]{8}\.png$/);
+    expect(mediaIds(emulator.account.menu?.button ?? [])).toEqual([banner?.media_id, qr?.media_id]);
+
+    const writes = emulator.calls().writes;
+    expect((await cli(["apply", "--auto-approve"])).code).toBe(0);
+    expect(emulator.calls().writes).toBe(writes);
+    expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(0);
+  });
+
+  it("a changed image is one upload and one menu/create; the old upload is left alone without prune", async () => {
+    const { emulator, cli, image } = await session(FILE);
+    await cli(["apply", "--auto-approve"]);
+    const before = emulator.calls().writes;
+    image("banner.png", "banner v2");
+    const plan = await cli(["plan"]);
+    expect(plan.stdout).toMatch(/the file changed: banner\.[0-9a-f]{8}\.png is a new upload/);
+    expect((await cli(["apply", "--auto-approve"])).code).toBe(0);
+    const calls = emulator
+      .calls()
+      .calls.slice(-10)
+      .filter((call) => call.write);
+    expect(emulator.calls().writes - before).toBe(2);
+    expect(calls.map((call) => call.path)).toEqual(["/cgi-bin/material/add_material", "/cgi-bin/menu/create"]);
+    expect(emulator.account.materials).toHaveLength(3);
+    expect(mediaIds(emulator.account.menu?.button ?? [])[0]).toBe(emulator.account.materials[2]?.media_id);
+  });
+
+  it("prune: the old upload goes after the menu moves on, only with --allow-destroy; hand-made material stays", async () => {
+    const { emulator, cli, image } = await session(`${FILE}prune: { assets: true }\n`, {
+      materials: [{ media_id: "BY_HAND", name: "hand-made.jpg" }],
+    });
+    await cli(["apply", "--auto-approve"]);
+    const old = emulator.account.materials.find((material) => material.name.startsWith("banner."));
+    image("banner.png", "banner v2");
+    const refused = await cli(["apply", "--auto-approve"]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain("--allow-destroy");
+    expect(emulator.account.materials).toHaveLength(3);
+
+    const before = emulator.calls().calls.length;
+    const applied = await cli(["apply", "--auto-approve", "--allow-destroy"]);
+    expect(applied.code).toBe(0);
+    const writes = emulator
+      .calls()
+      .calls.slice(before)
+      .filter((call) => call.write)
+      .map((call) => call.path);
+    // The menu stops using the old image before it is deleted (WeChat would answer 48005).
+    expect(writes).toEqual(["/cgi-bin/material/add_material", "/cgi-bin/menu/create", "/cgi-bin/material/del_material"]);
+    expect(emulator.account.materials.some((material) => material.media_id === old?.media_id)).toBe(false);
+    expect(emulator.account.materials.some((material) => material.media_id === "BY_HAND")).toBe(true);
+    expect(emulator.account.materials).toHaveLength(3);
+    expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(0);
+  });
+
+  it("prune keeps an old upload that a menu the file does not manage uses", async () => {
+    const { emulator, cli, image } = await session(`assets:\n  banner: { file: assets/banner.png }\nprune: { assets: true }\n`);
+    await cli(["apply", "--auto-approve"]);
+    const [uploaded] = emulator.account.materials;
+    emulator.account.menu = { button: [{ name: "海报", type: "media_id", media_id: uploaded?.media_id as string }] };
+    image("banner.png", "banner v2");
+    const plan = await cli(["plan"]);
+    expect(plan.stdout).toContain("that a menu this file does not manage still uses");
+    expect(plan.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
+  });
+
+  it("a lost upload answer is confirmed by listing the material: never uploaded twice", async () => {
+    const { emulator, cli } = await session(FILE, {}, { rules: [{ path: "/cgi-bin/material/add_material", kind: "lost_write" }] });
+    const apply = await cli(["apply", "--auto-approve"]);
+    expect(apply.code).toBe(0);
+    expect(emulator.account.materials).toHaveLength(2);
+    expect(mediaIds(emulator.account.menu?.button ?? [])).toEqual(emulator.account.materials.map((material) => material.media_id));
+    expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(0);
+  });
+
+  it("validate: a missing file, bytes that are not the image the name says, an unknown asset; nothing sent", async () => {
+    const { emulator, dir, cli } = await session(`assets:
+  banner: { file: assets/banner.png }
+  fake: { file: assets/fake.png }
+  gone: { file: assets/gone.jpg }
+menu:
+  button:
+    - { name: 海报, type: media_id, media: poster }
+    - { name: 点击, type: click, key: K, media: banner }
+`);
+    writeFileSync(join(dir, "assets", "fake.png"), "not an image");
+    const result = await cli(["validate"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/wxconf\.yaml:6:\d+: assets\/fake\.png is not a PNG image/);
+    expect(result.stderr).toMatch(/wxconf\.yaml:7:\d+: assets\/gone\.jpg is not a file \(paths are relative to the configuration file's folder\)/);
+    expect(result.stderr).toMatch(/wxconf\.yaml:10:\d+: media 'poster' is not an asset of this file/);
+    expect(result.stderr).toMatch(/wxconf\.yaml:11:\d+: media is for buttons of type media_id or view_limited, not click/);
+    expect((await cli(["plan"])).code).toBe(1);
+    expect(emulator.calls().total).toBe(0);
+  });
+
+  it("an image changed after the plan was saved: apply refuses, uploading nothing", async () => {
+    const { emulator, cli, image } = await session(FILE);
+    expect((await cli(["plan", "--out", "plan.json"])).code).toBe(0);
+    image("qr.png", "qr v2");
+    const apply = await cli(["apply", "plan.json"]);
+    expect(apply.code).toBe(3);
+    expect(apply.stderr).toContain("the file changed: wxconf.yaml is not what the plan was made from");
+    expect(emulator.calls().writes).toBe(0);
+  });
+
+  it("output gives each asset's media_id", async () => {
+    const { emulator, cli } = await session(FILE);
+    await cli(["apply", "--auto-approve"]);
+    const output = JSON.parse((await cli(["output"])).stdout) as { assets: Record<string, string> };
+    expect(output.assets).toEqual({ banner: emulator.account.materials[0]?.media_id, qr: emulator.account.materials[1]?.media_id });
+  });
+});
