@@ -1,6 +1,6 @@
 // Assets: images of the repository uploaded as permanent material under content-hashed names and used by
 // menus (`media: NAME`), over real HTTP against the emulator (multipart uploads included).
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { EmulatorSeed } from "../src/emulator/account.js";
@@ -161,5 +161,30 @@ menu:
     await cli(["apply", "--auto-approve"]);
     const output = JSON.parse((await cli(["output"])).stdout) as { assets: Record<string, string> };
     expect(output.assets).toEqual({ banner: emulator.account.materials[0]?.media_id, qr: emulator.account.materials[1]?.media_id });
+  });
+});
+
+describe("assets: import", () => {
+  it("images wxconf uploaded that the menus use come back as assets with their files; plan on the import is clean", async () => {
+    const { emulator, dir, cli } = await session(FILE, { materials: [{ media_id: "BY_HAND", name: "hand-made.jpg" }] });
+    await cli(["apply", "--auto-approve"]);
+    // A hand-made material in a conditional menu stays a literal id.
+    emulator.account.conditional.push({
+      menuid: 1,
+      matchrule: { client_platform_type: "1" },
+      button: [{ name: "手工", type: "media_id", media_id: "BY_HAND" }],
+    });
+    const out = join(dir, "imported");
+    mkdirSync(out);
+    const imported = await runCli(["import", "--app-id", emulator.appId, "-o", "imported/wxconf.yaml"], { cwd: dir, env: cliEnv(emulator) });
+    expect(imported.code).toBe(0);
+    const text = readFileSync(join(out, "wxconf.yaml"), "utf8");
+    expect(text).toMatch(/assets:\n {2}banner:\n {4}file: assets\/banner\.png\n {2}qr:\n {4}file: assets\/qr\.png\n/);
+    expect(text).toContain("{ name: 海报, type: media_id, media: banner }");
+    expect(text).toContain("media_id: BY_HAND");
+    expect(readFileSync(join(out, "assets", "banner.png"))).toEqual(png("banner v1"));
+    const writes = emulator.calls().writes;
+    expect((await runCli(["plan", "-c", "imported/wxconf.yaml", "--detailed-exitcode"], { cwd: dir, env: cliEnv(emulator) })).code).toBe(0);
+    expect(emulator.calls().writes).toBe(writes);
   });
 });

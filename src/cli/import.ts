@@ -1,6 +1,6 @@
 import { writeOutputFile } from "../sink.js";
-import { existsSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SCHEMA_URL } from "../config/defaults.js";
 import { loadConfig } from "../resources/load.js";
@@ -47,12 +47,24 @@ export async function runImport(options: ImportOptions, out: Console): Promise<E
   try {
     out.error(`Reading account ${credentials.app_id}…`);
     const started = Date.now();
-    const snapshot = await readAccount(client.read, credentials.app_id, { withMembers: options.withMembers === true });
+    // Images become assets only when they can be written beside the file (-o).
+    const snapshot = await readAccount(client.read, credentials.app_id, { withMembers: options.withMembers === true, withAssets: options.out !== undefined });
     out.error(`Read the account in ${elapsed(started)} with ${client.stats().requests} API call(s).`);
     const target = resolve(options.out ?? "wxconf.yaml");
     const schemaPath = schemaLine(target);
     const result = accountToYaml(snapshot, { importedAt: new Date(), schemaPath, withMembers: options.withMembers === true });
     if (options.out) {
+      const folder = dirname(resolve(options.out));
+      const clashes = result.files.filter((file) => {
+        const existing = readIfExists(join(folder, file.path));
+        return existing !== undefined && !existing.equals(file.bytes);
+      });
+      if (clashes.length > 0 && !options.force)
+        throw new Error(`${clashes.map((file) => file.path).join(", ")} exist with other content: pass --force to overwrite, or -o into another folder`);
+      for (const file of result.files) {
+        mkdirSync(dirname(join(folder, file.path)), { recursive: true });
+        writeFileSync(join(folder, file.path), file.bytes);
+      }
       writeOutputFile(options.out, result.yaml);
       out.error(`Wrote ${options.out}. Check it with 'wxconf plan -c ${options.out}': it should show no changes.`);
     } else {
@@ -69,4 +81,8 @@ export async function runImport(options: ImportOptions, out: Console): Promise<E
   } finally {
     await client.close();
   }
+}
+
+function readIfExists(path: string): Buffer | undefined {
+  return existsSync(path) ? readFileSync(path) : undefined;
 }

@@ -106,7 +106,8 @@ export class Account {
   private templateSeq = 0;
   subscriptionCategories: string[];
   subscriptions: StoredSubscription[] = [];
-  materials: Array<{ media_id: string; name: string; type: string; update_time: number }> = [];
+  /** Uploaded images keep their bytes (get_material answers them). */
+  materials: Array<{ media_id: string; name: string; type: string; update_time: number; bytes?: Buffer }> = [];
   readonly articles = new Map<string, { article_id: string; title: string; deleted: boolean }>();
   private subscriptionSeq = 0;
   private mediaSeq = 0;

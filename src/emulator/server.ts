@@ -4,7 +4,7 @@ import { isJsonObject, type JsonObject } from "../json.js";
 import { endpointByPath, type Endpoint } from "../wechat/endpoints.js";
 import { Account, type EmulatorSeed } from "./account.js";
 import { ApiFailure, withRid, type Handler } from "./api/common.js";
-import { materialHandlers } from "./api/material.js";
+import { BINARY_ANSWER, materialHandlers } from "./api/material.js";
 import { parseMultipart } from "./multipart.js";
 import { menuHandlers } from "./api/menu.js";
 import { tagHandlers } from "./api/tags.js";
@@ -271,6 +271,14 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 function send(response: ServerResponse, status: number, body: object): void {
+  const binary = (body as { [BINARY_ANSWER]?: unknown })[BINARY_ANSWER];
+  if (typeof binary === "string") {
+    // get_material answers an image with its bytes, as WeChat does.
+    const bytes = Buffer.from(binary, "base64");
+    response.writeHead(status, { "content-type": String((body as { content_type?: unknown }).content_type), "content-length": bytes.length });
+    response.end(bytes);
+    return;
+  }
   const payload = JSON.stringify(body);
   response.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(payload) });
   response.end(payload);

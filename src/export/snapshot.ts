@@ -1,6 +1,6 @@
 // Everything `import` reads from an account: each kind reads its part, all at once (each API once).
 import { KINDS } from "../resources/index.js";
-import { ReadSession, type LiveState } from "../resources/kind.js";
+import { type ImportReadOptions, ReadSession, type LiveState } from "../resources/kind.js";
 import type { ReadClient } from "../wechat/client.js";
 import { UNREADABLE_ERRCODES } from "../wechat/errcodes.js";
 import { WeChatError } from "../wechat/errors.js";
@@ -12,7 +12,7 @@ export interface AccountSnapshot {
   unreadable: Array<{ section: string; note: string }>;
 }
 
-export async function readAccount(read: ReadClient, appId: string, options: { withMembers: boolean }): Promise<AccountSnapshot> {
+export async function readAccount(read: ReadClient, appId: string, options: ImportReadOptions): Promise<AccountSnapshot> {
   const session = new ReadSession(read);
   const unreadable: AccountSnapshot["unreadable"] = [];
   const parts = await Promise.all(

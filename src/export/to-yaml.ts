@@ -13,6 +13,8 @@ export interface ExportResult {
   notices: string[];
   /** Console-menu buttons the API cannot create (import exits 1 for them unless --lenient). */
   dropped: DroppedButton[];
+  /** Files to write beside the YAML (assets' images), by path relative to it. */
+  files: Array<{ path: string; bytes: Uint8Array }>;
 }
 
 export interface ExportOptions {
@@ -27,6 +29,7 @@ export function accountToYaml(snapshot: AccountSnapshot, options: ExportOptions)
   const data: Record<string, unknown> = { version: 1, account: { app_id: snapshot.app_id } };
   const decorations: Array<(doc: Document) => void> = [];
   const dropped: DroppedButton[] = [];
+  const files: ExportResult["files"] = [];
   const unreadable = new Set(snapshot.unreadable.map((entry) => entry.section));
   for (const kind of KINDS) {
     if (!kind.toFile || unreadable.has(kind.section)) continue;
@@ -35,6 +38,7 @@ export function accountToYaml(snapshot: AccountSnapshot, options: ExportOptions)
     if (section.value !== undefined && section.decorate) decorations.push(section.decorate);
     notices.push(...section.notices);
     dropped.push(...(section.dropped ?? []));
+    files.push(...(section.files ?? []));
   }
   const prunable = KINDS.filter((kind) => kind.prunable).map((kind) => kind.section);
   data.prune = Object.fromEntries(prunable.map((section) => [section, false]));
@@ -52,5 +56,5 @@ export function accountToYaml(snapshot: AccountSnapshot, options: ExportOptions)
     const pair = pairOf(doc, key);
     if (pair && isScalar(pair.key)) pair.key.spaceBefore = true;
   }
-  return { yaml: doc.toString({ lineWidth: 0 }), notices, dropped };
+  return { yaml: doc.toString({ lineWidth: 0 }), notices, dropped, files };
 }

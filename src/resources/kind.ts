@@ -145,6 +145,8 @@ export interface LiveState {
   subscriptionLibrary?: { titles: PublicSubscriptionTitle[]; keywords: Record<string, PublicSubscriptionKeyword[]> };
   /** batchget_material: every permanent material (for assets, wxconf's uploads by their names). */
   materials?: ApiMaterial[];
+  /** For import: the images wxconf uploaded that live menus use, downloaded (their bytes match their names' hash). */
+  assetImages?: Array<{ name: string; filename: string; media_id: string; bytes: Uint8Array }>;
   /** What the account has of the material and articles the file's default menu names by id. */
   menuReferences?: ReferenceFacts;
   /** The same, for the file's conditional menus. */
@@ -204,6 +206,9 @@ export class ReadSession {
   }
   materials(): Promise<ApiMaterial[]> {
     return this.once("materials", () => this.reader.getMaterials());
+  }
+  materialImage(mediaId: string): Promise<Buffer> {
+    return this.once(`material-image:${mediaId}`, () => this.reader.getMaterialImage(mediaId));
   }
   article(articleId: string): Promise<ArticleState> {
     return this.once(`article:${articleId}`, () => this.reader.getArticle(articleId));
@@ -291,7 +296,7 @@ export interface ResourceModule<K extends string = string> {
   fingerprint(live: LiveState, deleted: ReadonlySet<string>): Record<string, Json>;
   pictures?(desired: DesiredState): MenuPicture[];
   outputs?(desired: DesiredState, session: ReadSession): Promise<OutputSection[]>;
-  importRead?(session: ReadSession, options: { withMembers: boolean }): Promise<LiveState>;
+  importRead?(session: ReadSession, options: ImportReadOptions): Promise<LiveState>;
   toFile?(live: LiveState, context: ImportContext): SectionImport;
   prunable?: true;
 }
@@ -302,6 +307,12 @@ export interface OutputSection {
   values: Record<string, Json>;
   /** The prefix of its lines in `--format env` (WXCONF_TAG_); absent: JSON only. */
   envPrefix?: string;
+}
+
+export interface ImportReadOptions {
+  withMembers: boolean;
+  /** Files can be written beside the output (import -o): images may be downloaded to become assets. */
+  withAssets: boolean;
 }
 
 /** What `wxconf import` asks of a kind. */
@@ -328,6 +339,8 @@ export interface SectionImport {
   decorate?(doc: Document): void;
   notices: string[];
   dropped?: DroppedButton[];
+  /** Files to write beside the output, by path relative to it (an asset's image). */
+  files?: Array<{ path: string; bytes: Uint8Array }>;
 }
 
 /** A menu of the file, for `wxconf preview`. */

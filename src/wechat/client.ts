@@ -50,6 +50,8 @@ export interface ReadClient {
   getSubscriptions(): Promise<ApiSubscription[]>;
   /** Every permanent material (get_materialcount, then batchget_material by type, 20 a page). */
   getMaterials(): Promise<ApiMaterial[]>;
+  /** An image material's bytes (get_material answers them raw). */
+  getMaterialImage(mediaId: string): Promise<Buffer>;
   /** A published article (freepublish/getarticle): 53600 means there is none. */
   getArticle(articleId: string): Promise<ArticleState>;
 }
@@ -272,6 +274,12 @@ function readClient(caller: Caller): ReadClient {
       return answers.flatMap(({ type, answer }) =>
         (answer.item as Json[]).filter(isJsonObject).map((item) => ({ media_id: String(item.media_id ?? ""), name: String(item.name ?? ""), type })),
       );
+    },
+    getMaterialImage: async (mediaId) => {
+      const answer = await caller.call(ENDPOINTS.materialGet, { media_id: mediaId });
+      if (typeof answer.content_base64 !== "string")
+        throw new UnexpectedAnswerError(ENDPOINTS.materialGet.path, "it answered JSON, not the image's bytes", `is ${mediaId} an image material?`);
+      return Buffer.from(answer.content_base64, "base64");
     },
     getArticle: async (articleId) => {
       const answer = await caller.call(ENDPOINTS.articleGet, { article_id: articleId }, [ARTICLE_MISSING]);

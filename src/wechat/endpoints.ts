@@ -17,6 +17,8 @@ export interface Endpoint {
   dailyLimit: number;
   /** Sent as multipart/form-data: a body field `{file, filename, sha256, content_type}` is that file's bytes. */
   multipart?: true;
+  /** May answer with raw bytes (an image) instead of JSON: the answer is then `{content_base64, content_type}`. */
+  binaryAnswer?: true;
 }
 
 const endpoint = (path: string, method: "GET" | "POST", write: boolean, dailyLimit: number, auth = true, creates = false): Endpoint => ({
@@ -71,6 +73,7 @@ export const ENDPOINTS = {
   materialCount: endpoint("/cgi-bin/material/get_materialcount", "GET", false, 10_000),
   materialList: endpoint("/cgi-bin/material/batchget_material", "POST", false, 10_000),
   articleGet: endpoint("/cgi-bin/freepublish/getarticle", "POST", false, 10_000),
+  materialGet: { ...endpoint("/cgi-bin/material/get_material", "POST", false, 10_000), binaryAnswer: true },
   materialAdd: { ...endpoint("/cgi-bin/material/add_material", "POST", true, 1_000, true, true), multipart: true },
   materialDelete: endpoint("/cgi-bin/material/del_material", "POST", true, 1_000),
   /** 网络检测: WeChat resolves and pings the account's message server (quota not published). */

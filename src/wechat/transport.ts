@@ -174,9 +174,9 @@ export class Transport {
           REDIRECT_HINT,
         );
       }
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = await readCapped(response, this.options.maxAnswerBytes);
+        bytes = await readCapped(response, this.options.maxAnswerBytes);
       } catch (error) {
         if (error instanceof AnswerTooLarge) {
           const reason = `the answer is larger than ${this.options.maxAnswerBytes} bytes, the most wxconf reads`;
@@ -185,9 +185,16 @@ export class Transport {
         }
         throw new HttpFailure({ sent: true, reason: deadline.signal.aborted ? overdue() : `the answer was cut off: ${describeFetchError(error).reason}` });
       }
-      this.options.debug?.(redact(`<- ${response.status} ${url.pathname} in ${Date.now() - begun} ms ${truncate(text)}`));
+      const contentType = response.headers.get("content-type") ?? "";
+      // get_material answers an image with its bytes; everything else (errors included) is JSON.
+      const binary = endpoint.binaryAnswer === true && response.status === 200 && !/json|text/i.test(contentType);
+      const text = binary ? "" : bytes.toString("utf8");
+      this.options.debug?.(
+        redact(`<- ${response.status} ${url.pathname} in ${Date.now() - begun} ms ${binary ? `${bytes.length} bytes of ${contentType}` : truncate(text)}`),
+      );
       if (response.status >= 500) throw new HttpFailure({ sent: true, reason: `HTTP ${response.status} from ${url.host}` });
       if (response.status >= 400) throw new NetworkError(endpoint.path, `HTTP ${response.status} from ${url.host}: is the API base right?`, attempt);
+      if (binary) return { content_base64: bytes.toString("base64"), content_type: contentType };
       return parseAnswer(text, endpoint.path);
     } finally {
       clearTimeout(timer);
@@ -245,8 +252,8 @@ function redirectHost(response: Response, from: URL): string {
 class AnswerTooLarge extends Error {}
 
 /** The body as text, refusing it as soon as it passes `limit` bytes (an endless answer is not buffered). */
-async function readCapped(response: Response, limit: number): Promise<string> {
-  if (!response.body) return "";
+async function readCapped(response: Response, limit: number): Promise<Buffer> {
+  if (!response.body) return Buffer.alloc(0);
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -260,7 +267,7 @@ async function readCapped(response: Response, limit: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 function parseAnswer(text: string, api: string): JsonObject {

@@ -37,7 +37,7 @@ const addMaterial: Handler = ({ account, query, files }): JsonObject => {
   if (imageFormatOf(media.bytes) === undefined) fail(40005, "invalid file type");
   if (media.bytes.length > IMAGE_LIMITS.maxBytes) fail(40009, "invalid image size");
   const mediaId = account.newMediaId();
-  account.materials.push({ media_id: mediaId, name: media.filename, type: "image", update_time: Math.floor(Date.now() / 1000) });
+  account.materials.push({ media_id: mediaId, name: media.filename, type: "image", update_time: Math.floor(Date.now() / 1000), bytes: media.bytes });
   return { media_id: mediaId, url: `https://mmbiz.qpic.cn/emulator/${mediaId}/0` };
 };
 
@@ -55,10 +55,23 @@ const delMaterial: Handler = ({ account, body }): JsonObject => {
   return { errcode: 0, errmsg: "ok" };
 };
 
+/** The key of a handler's answer that is sent as raw bytes (base64 here), with `content_type`. */
+export const BINARY_ANSWER = "$binary_base64";
+
+/** An image answers with its bytes; other types with JSON (wechat-api.md §12.3). */
+const getMaterial: Handler = ({ account, body }): JsonObject => {
+  const material = account.materials.find((candidate) => candidate.media_id === String(body.media_id ?? ""));
+  if (!material) fail(40007, "invalid media_id");
+  if (material.type !== "image") return { title: material.name, description: "", down_url: "" };
+  const bytes = material.bytes ?? Buffer.from(`\x89PNG\r\n\x1a\n${material.media_id}`, "latin1");
+  return { [BINARY_ANSWER]: bytes.toString("base64"), content_type: "image/png" };
+};
+
 export const materialHandlers: Record<string, Handler> = {
   "/cgi-bin/material/get_materialcount": materialCount,
   "/cgi-bin/material/batchget_material": batchGetMaterial,
   "/cgi-bin/freepublish/getarticle": getArticle,
   "/cgi-bin/material/add_material": addMaterial,
+  "/cgi-bin/material/get_material": getMaterial,
   "/cgi-bin/material/del_material": delMaterial,
 };

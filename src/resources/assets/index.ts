@@ -1,6 +1,8 @@
 // Assets: images of the repository, uploaded as permanent material (add_material) under a content-hashed
 // name, found again by listing (batchget_material) without downloading. Menus name them (`media: banner`)
 // and get their media_id, known after apply when this plan uploads them.
+import { createHash } from "node:crypto";
+import { extname } from "node:path";
 import { append } from "../../append.js";
 import type { Json } from "../../json.js";
 import { requests } from "../../wechat/requests.js";
@@ -94,6 +96,39 @@ export const assetsKind = defineKind({
     const filename = (change?.after as { filename?: string } | null)?.filename;
     const uploaded = materials.find((material) => material.type === "image" && material.name === filename);
     return uploaded ? { applied: true, answer: { media_id: uploaded.media_id } } : NOT_APPLIED;
+  },
+
+  // Images wxconf uploaded that live menus use become assets again, when their bytes still match their name.
+  async importRead(session, options) {
+    if (!options.withAssets) return {};
+    const menu = await session.menu();
+    const used = new Set([...(menu.default ? [menu.default] : []), ...menu.conditional].flatMap((live) => mediaIdsOf(live.button)));
+    if (used.size === 0) return {};
+    const materials = await session.materials();
+    const candidates = materials.filter((material) => material.type === "image" && used.has(material.media_id) && UPLOADED_NAME.test(material.name));
+    const images = await Promise.all(candidates.map((material) => session.materialImage(material.media_id)));
+    const assetImages = candidates.flatMap((material, index) => {
+      const bytes = images[index] as Buffer;
+      const [, name, hash] = UPLOADED_NAME.exec(material.name) as RegExpExecArray;
+      return createHash("sha256")
+        .update(bytes)
+        .digest("hex")
+        .startsWith(hash as string)
+        ? [{ name: name as string, filename: material.name, media_id: material.media_id, bytes }]
+        : [];
+    });
+    return { assetImages };
+  },
+
+  toFile(live) {
+    const images = live.assetImages ?? [];
+    if (images.length === 0) return { notices: [] };
+    const files = images.map((image) => ({ path: `assets/${image.name}${extname(image.filename)}`, bytes: image.bytes }));
+    return {
+      value: Object.fromEntries(images.map((image, index) => [image.name, { file: files[index]?.path }])),
+      files,
+      notices: [`wrote ${files.map((file) => file.path).join(", ")}: images wxconf uploaded that the menus use, now assets`],
+    };
   },
 
   async outputs(desired, session) {

@@ -24,7 +24,7 @@ import {
 import { buttonLines, diffButtons, sameButtons } from "../menu/buttons.js";
 import { deletedMenuChange, describeRule, ruleJson } from "../menu/conditional.js";
 import { DEFAULT_MENU_STEP, truncationWarnings } from "../menu/index.js";
-import { bindMedia } from "../menu/media.js";
+import { bindMedia, withAssetNames } from "../menu/media.js";
 import { literalReferences, readReferences, referenceFindings } from "../menu/references.js";
 import { tagCreateStep, tagUsers } from "../tags/index.js";
 
@@ -310,7 +310,7 @@ export const conditionalMenusKind = defineKind({
           ...(tag !== undefined ? { tag } : tagId !== undefined ? { tag_id: tagId } : {}),
           ...(menu.matchrule.client_platform_type !== undefined && { client_platform_type: Number(menu.matchrule.client_platform_type) }),
         };
-        return { name, matchrule, button: menu.button };
+        return { name, matchrule, button: withAssetNames(menu.button, live, exported) };
       }),
       notices,
       decorate(doc) {

@@ -21,7 +21,7 @@ import { append } from "../../append.js";
 import { cutNames } from "../../wechat/display.js";
 import { MENU_LIMITS } from "../../wechat/rules.js";
 import { flowButtons, mapAt, seqAt } from "../yaml-doc.js";
-import { bindMedia } from "./media.js";
+import { bindMedia, withAssetNames } from "./media.js";
 import { literalReferences, readReferences, referenceFindings } from "./references.js";
 import { checkMenu, menuFromFile } from "./section.js";
 
@@ -149,7 +149,7 @@ export const menuKind = defineKind({
   },
 
   // The default menu, else a menu published in the MP console, converted where the API can make it.
-  toFile(live) {
+  toFile(live, context) {
     const notices: string[] = [];
     let dropped: DroppedButton[] = [];
     let buttons: MenuButton[] | undefined = live.menu?.default?.button;
@@ -172,7 +172,7 @@ export const menuKind = defineKind({
     }
     if (!buttons) return { notices: [...notices, "the account has no menu: 'menu' is left out (not managed) until you add one"], dropped };
     return {
-      value: { button: buttons },
+      value: { button: withAssetNames(buttons, live, context.exported) },
       notices,
       dropped,
       decorate(doc) {

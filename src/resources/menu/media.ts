@@ -6,7 +6,7 @@ import { asArray, asObject, asString, type Loose } from "../../config/loose.js";
 import { deferred } from "../../wechat/requests.js";
 import type { RulePath } from "../../wechat/rules.js";
 import type { MenuButton } from "../../wechat/types.js";
-import { addressOf, type PlanFacts } from "../kind.js";
+import { addressOf, type LiveState, type PlanFacts } from "../kind.js";
 
 /** A button as the file may write it. */
 type FileButton = MenuButton & { media?: string; sub_button?: FileButton[] };
@@ -54,4 +54,20 @@ export function bindMedia(buttons: readonly MenuButton[], facts: PlanFacts): { b
       return { ...bound, media_id: deferred(id.$ref) };
     });
   return { buttons: bind(buttons), after };
+}
+
+/** For import: buttons whose media_id is an image import wrote as an asset name it (`media: banner`). */
+export function withAssetNames(buttons: readonly MenuButton[], live: LiveState, exported: Readonly<Record<string, unknown>>): FileButton[] {
+  const written = asObject(exported.assets) ?? {};
+  const names = new Map((live.assetImages ?? []).filter((image) => image.name in written).map((image) => [image.media_id, image.name]));
+  const rename = (list: readonly MenuButton[]): FileButton[] =>
+    list.map(({ media_id, sub_button, ...button }) => {
+      const media = media_id === undefined ? undefined : names.get(media_id);
+      return {
+        ...button,
+        ...(media_id !== undefined && (media === undefined ? { media_id } : { media })),
+        ...(sub_button && { sub_button: rename(sub_button) }),
+      };
+    });
+  return rename(buttons);
 }
