@@ -1,6 +1,6 @@
 // Assets: images of the repository uploaded as permanent material under content-hashed names and used by
 // menus (`media: NAME`), over real HTTP against the emulator (multipart uploads included).
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { EmulatorSeed } from "../src/emulator/account.js";
@@ -154,6 +154,14 @@ menu:
     expect(apply.code).toBe(3);
     expect(apply.stderr).toContain("the file changed: wxconf.yaml is not what the plan was made from");
     expect(emulator.calls().writes).toBe(0);
+  });
+
+  it("preview draws a media button with its asset's name", async () => {
+    const { dir, cli } = await session(FILE);
+    expect((await cli(["preview", "-o", "pictures"])).code).toBe(0);
+    const svg = readFileSync(join(dir, "pictures", readdirSync(join(dir, "pictures"))[0] as string), "utf8");
+    expect(svg).toContain(">image: banner</text>");
+    expect(svg).toContain(">image: qr</text>");
   });
 
   it("output gives each asset's media_id", async () => {

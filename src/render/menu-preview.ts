@@ -2,7 +2,7 @@
 // (wxconf preview) or as text (in the markdown plan). Names longer than WeChat shows are marked.
 import { MENU_DISPLAY } from "../wechat/rules.js";
 import type { MenuButton } from "../wechat/types.js";
-import { cutNames, shownName } from "../wechat/display.js";
+import { ASSET_PREVIEW_PREFIX, cutNames, shownName } from "../wechat/display.js";
 
 export { cutNames, displayWidth, shownName } from "../wechat/display.js";
 
@@ -17,6 +17,10 @@ export function textPreview(buttons: readonly MenuButton[]): string {
   for (const cut of cutNames(buttons)) lines.push(`  ! '${cut.path}' is longer than WeChat shows: followers see '${cut.shown}'`);
   return lines.join("\n");
 }
+
+/** A small line under a button that shows one of the file's images: `image: banner`. */
+const assetCaption = (button: MenuButton): string | undefined =>
+  button.media_id?.startsWith(ASSET_PREVIEW_PREFIX) ? `image: ${button.media_id.slice(ASSET_PREVIEW_PREFIX.length)}` : undefined;
 
 const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 
@@ -47,9 +51,12 @@ export function svgPreview(buttons: readonly MenuButton[], title: string, subtit
     if (index > 0) parts.push(`<line x1="${left}" y1="${barTop + 14}" x2="${left}" y2="${barTop + BAR - 14}" stroke="#d9d9d9"/>`);
     const top = shownName(button.name, MENU_DISPLAY.topColumns);
     const label = `${button.sub_button?.length ? "≡ " : ""}${top.text}`;
+    const topCaption = assetCaption(button);
     parts.push(
-      `<text x="${center}" y="${barTop + BAR / 2 + 5}" font-size="15" text-anchor="middle" fill="${top.cut ? "#d93025" : "#111"}">${escapeXml(label)}</text>`,
+      `<text x="${center}" y="${barTop + BAR / 2 + (topCaption ? 0 : 5)}" font-size="15" text-anchor="middle" fill="${top.cut ? "#d93025" : "#111"}">${escapeXml(label)}</text>`,
     );
+    if (topCaption)
+      parts.push(`<text x="${center}" y="${barTop + BAR / 2 + 16}" font-size="10" text-anchor="middle" fill="#888">${escapeXml(topCaption)}</text>`);
     const children = button.sub_button ?? [];
     if (children.length === 0) return;
     const popupHeight = children.length * ITEM;
@@ -59,9 +66,11 @@ export function svgPreview(buttons: readonly MenuButton[], title: string, subtit
       const y = popupTop + position * ITEM;
       if (position > 0) parts.push(`<line x1="${left + 14}" y1="${y}" x2="${left + column - 14}" y2="${y}" stroke="#ececec"/>`);
       const sub = shownName(child.name, MENU_DISPLAY.subColumns);
+      const caption = assetCaption(child);
       parts.push(
-        `<text x="${center}" y="${y + ITEM / 2 + 5}" font-size="14" text-anchor="middle" fill="${sub.cut ? "#d93025" : "#111"}">${escapeXml(sub.text)}</text>`,
+        `<text x="${center}" y="${y + ITEM / 2 + (caption ? 0 : 5)}" font-size="14" text-anchor="middle" fill="${sub.cut ? "#d93025" : "#111"}">${escapeXml(sub.text)}</text>`,
       );
+      if (caption) parts.push(`<text x="${center}" y="${y + ITEM / 2 + 14}" font-size="10" text-anchor="middle" fill="#888">${escapeXml(caption)}</text>`);
     });
   });
   parts.push("</svg>");

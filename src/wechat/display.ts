@@ -40,3 +40,6 @@ export function cutNames(buttons: readonly MenuButton[]): CutName[] {
   }
   return cut;
 }
+
+/** How a preview marks a button's material that is one of the file's assets: `asset:banner`. */
+export const ASSET_PREVIEW_PREFIX = "asset:";

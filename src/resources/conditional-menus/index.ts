@@ -24,7 +24,7 @@ import {
 import { buttonLines, diffButtons, sameButtons } from "../menu/buttons.js";
 import { deletedMenuChange, describeRule, ruleJson } from "../menu/conditional.js";
 import { DEFAULT_MENU_STEP, truncationWarnings } from "../menu/index.js";
-import { bindMedia, withAssetNames } from "../menu/media.js";
+import { bindMedia, previewButtons, withAssetNames } from "../menu/media.js";
 import { literalReferences, readReferences, referenceFindings } from "../menu/references.js";
 import { tagCreateStep, tagUsers } from "../tags/index.js";
 
@@ -336,7 +336,7 @@ export const conditionalMenusKind = defineKind({
       return {
         address: addressOf("conditional_menu", menu.name),
         subtitle: `precedence ${index + 1}, for ${rule.join(", ")}`,
-        buttons: cleanButtons(menu.button),
+        buttons: previewButtons(menu.button, desired),
       };
     });
   },

@@ -21,7 +21,7 @@ import { append } from "../../append.js";
 import { cutNames } from "../../wechat/display.js";
 import { MENU_LIMITS } from "../../wechat/rules.js";
 import { flowButtons, mapAt, seqAt } from "../yaml-doc.js";
-import { bindMedia, withAssetNames } from "./media.js";
+import { bindMedia, previewButtons, withAssetNames } from "./media.js";
 import { literalReferences, readReferences, referenceFindings } from "./references.js";
 import { checkMenu, menuFromFile } from "./section.js";
 
@@ -198,7 +198,7 @@ export const menuKind = defineKind({
   },
 
   pictures(desired) {
-    return desired.menu ? [{ address: DEFAULT_MENU_ADDRESS, subtitle: "the default menu", buttons: cleanButtons(desired.menu.button) }] : [];
+    return desired.menu ? [{ address: DEFAULT_MENU_ADDRESS, subtitle: "the default menu", buttons: previewButtons(desired.menu.button, desired) }] : [];
   },
 
   fingerprint(live) {

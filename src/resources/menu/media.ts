@@ -6,7 +6,9 @@ import { asArray, asObject, asString, type Loose } from "../../config/loose.js";
 import { deferred } from "../../wechat/requests.js";
 import type { RulePath } from "../../wechat/rules.js";
 import type { MenuButton } from "../../wechat/types.js";
-import { addressOf, type LiveState, type PlanFacts } from "../kind.js";
+import { cleanButtons } from "../../wechat/normalize.js";
+import { ASSET_PREVIEW_PREFIX } from "../../wechat/display.js";
+import { addressOf, type DesiredState, type LiveState, type PlanFacts } from "../kind.js";
 
 /** A button as the file may write it. */
 type FileButton = MenuButton & { media?: string; sub_button?: FileButton[] };
@@ -70,4 +72,10 @@ export function withAssetNames(buttons: readonly MenuButton[], live: LiveState, 
       };
     });
   return rename(buttons);
+}
+
+/** For `wxconf preview`: buttons with `media` carry the asset's name as their media_id (`asset:banner`). */
+export function previewButtons(buttons: readonly MenuButton[], desired: DesiredState): MenuButton[] {
+  const assetIds = new Map((desired.assets ?? []).map((asset) => [asset.name, `${ASSET_PREVIEW_PREFIX}${asset.name}`]));
+  return cleanButtons(bindMedia(buttons, { assetIds }).buttons);
 }
