@@ -130,18 +130,21 @@ describe("assets", () => {
   banner: { file: assets/banner.png }
   fake: { file: assets/fake.png }
   gone: { file: assets/gone.jpg }
+  outside: { file: ../outside.png }
 menu:
   button:
     - { name: 海报, type: media_id, media: poster }
     - { name: 点击, type: click, key: K, media: banner }
 `);
     writeFileSync(join(dir, "assets", "fake.png"), "not an image");
+    writeFileSync(join(dir, "..", "outside.png"), png("outside"));
     const result = await cli(["validate"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/wxconf\.yaml:6:\d+: assets\/fake\.png is not a PNG image/);
     expect(result.stderr).toMatch(/wxconf\.yaml:7:\d+: assets\/gone\.jpg is not a file \(paths are relative to the configuration file's folder\)/);
-    expect(result.stderr).toMatch(/wxconf\.yaml:10:\d+: media 'poster' is not an asset of this file/);
-    expect(result.stderr).toMatch(/wxconf\.yaml:11:\d+: media is for buttons of type media_id or view_limited, not click/);
+    expect(result.stderr).toMatch(/wxconf\.yaml:8:\d+: \.\.\/outside\.png is outside the configuration file's folder/);
+    expect(result.stderr).toMatch(/wxconf\.yaml:11:\d+: media 'poster' is not an asset of this file/);
+    expect(result.stderr).toMatch(/wxconf\.yaml:12:\d+: media is for buttons of type media_id or view_limited, not click/);
     expect((await cli(["plan"])).code).toBe(1);
     expect(emulator.calls().total).toBe(0);
   });

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { resolve as resolvePath } from "node:path";
+import { isAbsolute, relative, resolve as resolvePath } from "node:path";
 import type { Dispatcher } from "undici";
 import type { JsonObject } from "../json.js";
 import { isJsonObject } from "../json.js";
@@ -294,7 +294,10 @@ function multipartOf(body: JsonObject, filesDir: string): FormData {
   const form = new FormData();
   for (const [name, value] of Object.entries(body)) {
     if (isJsonObject(value) && typeof value.file === "string") {
-      const bytes = readFileSync(resolvePath(filesDir, value.file));
+      const path = resolvePath(filesDir, value.file);
+      if (isAbsolute(value.file) || relative(filesDir, path).startsWith(".."))
+        throw new Error(`${value.file} is outside the configuration file's folder: wxconf uploads only files inside it`);
+      const bytes = readFileSync(path);
       const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
       if (digest !== value.sha256)
         throw new Error(`${value.file} changed since the plan was made (${digest}, the plan has ${String(value.sha256)}): plan again`);

@@ -2,7 +2,7 @@
 // that carries its content hash (`banner.1a2b3c4d.png`), so a later run finds it again by listing.
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
-import { extname, resolve } from "node:path";
+import { extname, isAbsolute, relative, resolve } from "node:path";
 import { problemAt, type RuleProblem } from "../../config/issues.js";
 import { asObject, asString, type Loose } from "../../config/loose.js";
 import { IMAGE_CONTENT_TYPES, IMAGE_LIMITS, imageFormatOf } from "../../wechat/rules.js";
@@ -56,6 +56,11 @@ export function checkAssets(file: Readonly<Loose>, context: SectionContext): Rul
     if (path === undefined) continue;
     const at = ["assets", name, "file"];
     const absolute = resolve(context.dir, path);
+    // What apply uploads is public: a path may not reach outside the repository's folder (runner files, keys).
+    if (isAbsolute(path) || relative(context.dir, absolute).startsWith("..")) {
+      problems.push(problemAt(at, `${path} is outside the configuration file's folder: asset paths are relative to it, and stay inside it`));
+      continue;
+    }
     const stat = statSync(absolute, { throwIfNoEntry: false });
     if (!stat?.isFile()) {
       problems.push(problemAt(at, `${path} is not a file (paths are relative to the configuration file's folder)`));

@@ -2,7 +2,7 @@
 import { problemAt, type RuleProblem } from "../../config/issues.js";
 import { asArray, asObject, asString, type Loose } from "../../config/loose.js";
 import { SUBSCRIPTION_LIMITS } from "../../wechat/rules.js";
-import { BINDING_NAME } from "../templates/section.js";
+import { bindingNameProblem } from "../templates/section.js";
 
 export interface SubscriptionBinding {
   name: string;
@@ -30,13 +30,8 @@ export function checkSubscriptions(file: Readonly<Loose>): RuleProblem[] {
   }
   const identities = new Map<string, string>();
   for (const [name, binding] of bindings) {
-    if (!BINDING_NAME.test(name)) {
-      problems.push({
-        path: ["subscriptions", name],
-        at: "key",
-        message: `subscription binding name '${name}' must be a name of letters, digits and _ (not starting with a digit): application code reads it as a key`,
-      });
-    }
+    const badName = bindingNameProblem("subscriptions", "subscription binding", name);
+    if (badName) problems.push(badName);
     const fields = asObject(binding);
     const scene = asString(fields?.scene);
     if (scene !== undefined && [...scene].length > SUBSCRIPTION_LIMITS.sceneChars) {

@@ -16,7 +16,17 @@ declare module "../kind.js" {
   }
 }
 
-export const BINDING_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
+const BINDING_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
+
+/** Binding names become keys for application code (`wxconf output`): letters of any script, digits and _. */
+export function bindingNameProblem(section: string, what: string, name: string): RuleProblem | undefined {
+  if (BINDING_NAME.test(name)) return undefined;
+  return {
+    path: [section, name],
+    at: "key",
+    message: `${what} name '${name}' must be a name of letters, digits and _ (not starting with a digit): application code reads it as a key`,
+  };
+}
 
 export function checkTemplates(file: Readonly<Loose>): RuleProblem[] {
   const bindings = Object.entries(asObject(file.templates) ?? {});
@@ -28,14 +38,8 @@ export function checkTemplates(file: Readonly<Loose>): RuleProblem[] {
   }
   const identities = new Map<string, string>();
   for (const [name, binding] of bindings) {
-    // Binding names become keys for application code (`wxconf output`): letters of any script, digits and _.
-    if (!BINDING_NAME.test(name)) {
-      problems.push({
-        path: ["templates", name],
-        at: "key",
-        message: `template binding name '${name}' must be a name of letters, digits and _ (not starting with a digit): application code reads it as a key`,
-      });
-    }
+    const badName = bindingNameProblem("templates", "template binding", name);
+    if (badName) problems.push(badName);
     const fields = asObject(binding);
     const short = fields?.template_id_short;
     if (typeof short === "string" && OLD_LIBRARY_TEMPLATE_ID.test(short)) {
