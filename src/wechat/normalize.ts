@@ -107,3 +107,8 @@ export function normalizeIndustry(answer: JsonObject): ApiIndustry {
   const secondary = industry(answer.secondary_industry);
   return { ...(primary && { primary }), ...(secondary && { secondary }) };
 }
+
+/** Every media_id the buttons name, sub buttons included. */
+export function mediaIdsOf(buttons: readonly MenuButton[]): string[] {
+  return buttons.flatMap((button) => [...(button.media_id !== undefined ? [button.media_id] : []), ...mediaIdsOf(button.sub_button ?? [])]);
+}

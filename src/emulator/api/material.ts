@@ -1,6 +1,6 @@
 // Permanent material and published articles, as far as menus use them (wechat-api.md §6.3, §12.3).
 import type { JsonObject } from "../../json.js";
-import type { MenuButton } from "../../wechat/types.js";
+import { mediaIdsOf } from "../../wechat/normalize.js";
 import { ARTICLE_MISSING, IMAGE_LIMITS, imageFormatOf, MATERIAL_PAGE_SIZE, MATERIAL_TYPES } from "../../wechat/rules.js";
 import { fail, type Handler } from "./common.js";
 
@@ -40,9 +40,6 @@ const addMaterial: Handler = ({ account, query, files }): JsonObject => {
   account.materials.push({ media_id: mediaId, name: media.filename, type: "image", update_time: Math.floor(Date.now() / 1000), bytes: media.bytes });
   return { media_id: mediaId, url: `https://mmbiz.qpic.cn/emulator/${mediaId}/0` };
 };
-
-const mediaIdsOf = (buttons: readonly MenuButton[]): string[] =>
-  buttons.flatMap((button) => [...(button.media_id !== undefined ? [button.media_id] : []), ...mediaIdsOf(button.sub_button ?? [])]);
 
 /** 48005 while a menu uses it, as WeChat answers. */
 const delMaterial: Handler = ({ account, body }): JsonObject => {

@@ -1,5 +1,5 @@
 import type { Json, JsonObject } from "../../json.js";
-import { buttonsToJson, cleanButtons, normalizeMatchrule } from "../../wechat/normalize.js";
+import { buttonsToJson, cleanButtons, mediaIdsOf, normalizeMatchrule } from "../../wechat/normalize.js";
 import { checkMatchrule, checkMenuButtons, conditionalMenuDomains, INVALID_MEDIA_ID, MENU_LIMITS, REMOVED_MATCHRULE_FIELDS } from "../../wechat/rules.js";
 import type { Matchrule, MenuButton } from "../../wechat/types.js";
 import type { Account } from "../account.js";
@@ -9,9 +9,7 @@ function checkButtons(account: Account, button: unknown): MenuButton[] {
   const [first] = checkMenuButtons(button).filter((issue) => !issue.warning);
   if (first) fail(first.errcode, first.message);
   const buttons = cleanButtons(button);
-  const mediaIds = (list: readonly MenuButton[]): string[] =>
-    list.flatMap((entry) => [...(entry.media_id !== undefined ? [entry.media_id] : []), ...mediaIds(entry.sub_button ?? [])]);
-  const unknown = mediaIds(buttons).find((id) => !account.materials.some((material) => material.media_id === id));
+  const unknown = mediaIdsOf(buttons).find((id) => !account.materials.some((material) => material.media_id === id));
   if (unknown !== undefined) fail(INVALID_MEDIA_ID, "invalid media_id");
   return buttons;
 }

@@ -5,16 +5,13 @@ import { createHash } from "node:crypto";
 import { extname } from "node:path";
 import { append } from "../../append.js";
 import type { Json } from "../../json.js";
-import { requests } from "../../wechat/requests.js";
-import type { ApiMaterial, MenuButton } from "../../wechat/types.js";
+import { mediaIdsOf } from "../../wechat/normalize.js";
+import { type Placeholder, requests } from "../../wechat/requests.js";
+import type { ApiMaterial } from "../../wechat/types.js";
 import { addressOf, APPLIED, defineKind, type DesiredState, emptyKindPlan, type KindPlan, type LiveState, NOT_APPLIED, type StepDraft } from "../kind.js";
-import type { Placeholder } from "../../wechat/requests.js";
 import { DELETES as CONDITIONAL_DELETES } from "../conditional-menus/index.js";
 import { DEFAULT_MENU_STEP, MENU_DELETE_STEP } from "../menu/index.js";
 import { assetsFromFile, checkAssets, UPLOADED_NAME } from "./section.js";
-
-const mediaIdsOf = (buttons: readonly MenuButton[]): string[] =>
-  buttons.flatMap((button) => [...(button.media_id !== undefined ? [button.media_id] : []), ...mediaIdsOf(button.sub_button ?? [])]);
 
 /**
  * Whether a material can go in this apply: no menu of the file names its id, and each live menu that uses
