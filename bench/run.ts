@@ -276,8 +276,11 @@ async function scale(): Promise<void> {
       times.push(ms);
       figures[`scale_${size}_ms`] = Math.round(ms);
       if (Number.isFinite(peak)) figures[`scale_${size}_peak_mb`] = Math.round(peak);
-      const targets: Record<number, [number, number]> = { 100_000: [2000, 200], 1_000_000: [3000, 400] };
-      const [msTarget, mbTarget] = targets[size] ?? [];
+      const targets = new Map<number, [number, number]>([
+        [100_000, [2000, 200]],
+        [1_000_000, [3000, 400]],
+      ]);
+      const [msTarget, mbTarget] = targets.get(size) ?? [];
       const label = `${size.toLocaleString("en")} members${runs === 1 ? " (1 run)" : ""}`;
       record(section, `${label}: plan time`, `${Math.round(ms)} ms`, msTarget ? `< ${msTarget} ms` : "", msTarget ? ms < msTarget : undefined);
       record(
