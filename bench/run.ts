@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { EmulatorSeed } from "../src/emulator/account.js";
 import { startEmulator, type Emulator } from "../src/emulator/server.js";
-import { fileOf, minimumWrites, seedOf, TEMPLATES, type Scenario } from "./minimum.js";
+import { BUTTONS, fileOf, MENUS, minimumWrites, seedOf, TEMPLATES, type Scenario } from "./minimum.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CLI = join(ROOT, "dist/bin/wxconf.js");
@@ -236,6 +236,38 @@ const SCENARIOS: Array<[string, Scenario]> = [
   ],
 ];
 
+/**
+ * What teams script today, run on the same emulator: push the whole default menu, delete every conditional
+ * menu and add the file's again, every run. Returns its writes, and after how many of them some
+ * conditional menu of the file was missing (followers it matches saw the default menu meanwhile).
+ */
+async function naiveSync(emulator: Emulator, scenario: Scenario): Promise<{ writes: number; exposed: number }> {
+  const call = async (path: string, body: object, token?: string) => {
+    const url = `${emulator.url}${path}${token ? `?access_token=${token}` : ""}`;
+    return (await (await fetch(url, { method: "POST", body: JSON.stringify(body) })).json()) as Record<string, unknown>;
+  };
+  const { access_token: token } = (await call("/cgi-bin/stable_token", {
+    grant_type: "client_credential",
+    appid: emulator.appId,
+    secret: emulator.appSecret,
+  })) as { access_token: string };
+  const wanted = scenario.desired.conditional ?? [];
+  let writes = 0;
+  let exposed = 0;
+  const wrote = async (path: string, body: object) => {
+    const answer = await call(path, body, token);
+    if (Number(answer.errcode ?? 0) !== 0) throw new Error(`naive sync: ${path} answered ${String(answer.errcode)}`);
+    writes++;
+    if (emulator.account.conditional.length < wanted.length) exposed++;
+  };
+  await wrote("/cgi-bin/menu/create", { button: MENUS[scenario.desired.menu as string] });
+  for (const menu of [...emulator.account.conditional]) await wrote("/cgi-bin/menu/delconditional", { menuid: String(menu.menuid) });
+  // The last added matches first: add from the lowest precedence up.
+  for (const menu of [...wanted].reverse())
+    await wrote("/cgi-bin/menu/addconditional", { button: BUTTONS[menu.buttons], matchrule: { client_platform_type: menu.rule.platform } });
+  return { writes, exposed };
+}
+
 async function apiCalls(): Promise<void> {
   const section = "2. Write calls of apply, against the minimum";
   for (const [name, scenario] of SCENARIOS) {
@@ -250,6 +282,21 @@ async function apiCalls(): Promise<void> {
       record(section, name, `${writes} (minimum ${minimum})`, "= minimum", writes === minimum);
     } finally {
       await emulator.close();
+    }
+    // The naive sync, for menus only (its scripts know no tags): on a fresh copy of the same account.
+    const { desired } = scenario;
+    const menusOnly = desired.menu !== null && !desired.tags && !desired.templates && desired.conditional?.every((menu) => menu.rule.tag === undefined);
+    if (!menusOnly) continue;
+    const naive = await startEmulator({ state: seedOf(scenario) });
+    try {
+      const { writes, exposed } = await naiveSync(naive, scenario);
+      record(
+        section,
+        `${name}: a naive sync (push the menu, delete and re-add conditional menus)`,
+        `${writes} writes (wxconf ${String(figures[`writes_${name.replace(/\W+/g, "_")}`])}); conditional menus missing after ${exposed} of them`,
+      );
+    } finally {
+      await naive.close();
     }
   }
 }
