@@ -251,7 +251,7 @@ function redirectHost(response: Response, from: URL): string {
 
 class AnswerTooLarge extends Error {}
 
-/** The body as text, refusing it as soon as it passes `limit` bytes (an endless answer is not buffered). */
+/** The body's bytes, refusing them as soon as they pass `limit` (an endless answer is not buffered). */
 async function readCapped(response: Response, limit: number): Promise<Buffer> {
   if (!response.body) return Buffer.alloc(0);
   const reader = response.body.getReader();
