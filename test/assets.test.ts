@@ -1,11 +1,14 @@
 // Assets: images of the repository uploaded as permanent material under content-hashed names and used by
 // menus (`media: NAME`), over real HTTP against the emulator (multipart uploads included).
+import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { EmulatorSeed } from "../src/emulator/account.js";
 import { Accounts, cliEnv, yamlFile } from "./helpers/account.js";
 import { runCli, workdir } from "./helpers/cli.js";
+import { clientFor } from "./helpers/client.js";
+import { requests } from "../src/wechat/requests.js";
 
 const accounts = new Accounts();
 afterEach(() => accounts.closeAll());
@@ -197,5 +200,27 @@ describe("assets: import", () => {
     const writes = emulator.calls().writes;
     expect((await runCli(["plan", "-c", "imported/wxconf.yaml", "--detailed-exitcode"], { cwd: dir, env: cliEnv(emulator) })).code).toBe(0);
     expect(emulator.calls().writes).toBe(writes);
+  });
+});
+
+describe("assets: the upload itself", () => {
+  it("sends the file's bytes as multipart only while they have the plan's digest, and never a file outside the folder", async () => {
+    const { emulator, dir, image } = await session(FILE);
+    const client = clientFor(emulator, { filesDir: dir });
+    try {
+      const bytes = png("banner v1");
+      const sha256 = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+      const upload = { file: "assets/banner.png", filename: "banner.abcdef12.png", sha256, content_type: "image/png" };
+      const answer = await client.write.send(requests.uploadImage(upload));
+      expect(emulator.account.materials[0]).toMatchObject({ media_id: answer.media_id, name: "banner.abcdef12.png" });
+      expect(emulator.account.materials[0]?.bytes).toEqual(bytes);
+
+      image("banner.png", "banner v2");
+      await expect(client.write.send(requests.uploadImage(upload))).rejects.toThrow("assets/banner.png changed since the plan was made");
+      await expect(client.write.send(requests.uploadImage({ ...upload, file: "../../etc/passwd" }))).rejects.toThrow("outside the configuration file's folder");
+      expect(emulator.calls().writes).toBe(1);
+    } finally {
+      await client.close();
+    }
   });
 });
