@@ -472,8 +472,8 @@ async function fleets(): Promise<void> {
   const appId = (index: number) => `wx${index.toString(16).padStart(16, "0")}`;
   const account = (index: number) =>
     `version: 1\naccount:\n  app_id: ${appId(index)}\ntags:\n  - name: VIP\nmenu:\n  button: [{ name: a, type: click, key: K }]\n`;
-  const results: Record<number, { ms: number; mb: number }> = {};
-  for (const count of [1, 10, 50, 200]) {
+  /** `count` accounts in one emulator, a file for each in one folder, and each one's secret in the environment. */
+  const fleetOf = async (count: number) => {
     const accounts: EmulatorSeed[] = Array.from({ length: count }, (_, offset) => ({
       app_id: appId(offset + 1),
       app_secret: `secret-${offset + 1}-0123456789`,
@@ -482,9 +482,13 @@ async function fleets(): Promise<void> {
     const emulator = await startEmulator({ state: { accounts }, latencyMs: latency });
     const files: Record<string, string> = {};
     for (let index = 1; index <= count; index++) files[`account-${index}.yaml`] = account(index);
-    const dir = workdir(files);
     const env: Record<string, string> = { WXCONF_API_BASE: emulator.url };
     for (let index = 1; index <= count; index++) env[`WXCONF_APP_SECRET_${appId(index)}`] = `secret-${index}-0123456789`;
+    return { emulator, dir: workdir(files), env };
+  };
+  const results: Record<number, { ms: number; mb: number }> = {};
+  for (const count of [1, 10, 50, 200]) {
+    const { emulator, dir, env } = await fleetOf(count);
     try {
       const runs = count >= 200 ? 1 : 3;
       const samples: Array<{ ms: number; peakKb?: number }> = [];
@@ -502,17 +506,7 @@ async function fleets(): Promise<void> {
   // The same 50 accounts, all at once: what the default of 10 at a time costs.
   {
     const count = 50;
-    const accounts: EmulatorSeed[] = Array.from({ length: count }, (_, offset) => ({
-      app_id: appId(offset + 1),
-      app_secret: `secret-${offset + 1}-0123456789`,
-      tags: [{ name: "VIP" }],
-    }));
-    const emulator = await startEmulator({ state: { accounts }, latencyMs: latency });
-    const files: Record<string, string> = {};
-    for (let index = 1; index <= count; index++) files[`account-${index}.yaml`] = account(index);
-    const dir = workdir(files);
-    const env: Record<string, string> = { WXCONF_API_BASE: emulator.url };
-    for (let index = 1; index <= count; index++) env[`WXCONF_APP_SECRET_${appId(index)}`] = `secret-${index}-0123456789`;
+    const { emulator, dir, env } = await fleetOf(count);
     try {
       const ms = await medianOf(3, () => timed([process.execPath, CLI, "plan", "-c", dir, "--format", "json", "--parallelism", "50"], env, dir));
       figures.fleet_50_all_at_once_ms = Math.round(ms);

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { EmulatorSeed } from "../src/emulator/account.js";
 import { Accounts, cliEnv, yamlFile } from "./helpers/account.js";
 import { runCli, workdir } from "./helpers/cli.js";
+import { json, startHostile, WECHAT_DEFAULTS } from "./helpers/hostile.js";
 
 const accounts = new Accounts();
 afterEach(() => accounts.closeAll());
@@ -103,5 +104,24 @@ describe("menu button references", () => {
       }).then((response) => response.json() as Promise<{ errcode: number }>);
     expect((await create("MEDIA_NOPE")).errcode).toBe(40007);
     expect((await create("MEDIA_3")).errcode).toBe(0);
+  });
+});
+
+describe("menu button references against a server that is not WeChat", () => {
+  it("a material count past WeChat's own cap is not believed: the plan stops before paging through it", async () => {
+    const server = await startHostile({
+      ...WECHAT_DEFAULTS,
+      "/cgi-bin/material/get_materialcount": json({ image_count: 1_000_000_000, video_count: 0, voice_count: 0, news_count: 0 }),
+    });
+    try {
+      const dir = workdir({ "wxconf.yaml": yamlFile(MENU("MEDIA_0", "ART_LIVE")) });
+      const env = { WXCONF_API_BASE: server.url, WXCONF_APP_SECRET: "hostile-app-secret-0123", WXCONF_RETRY_BASE_MS: "1" };
+      const plan = await runCli(["plan"], { cwd: dir, env });
+      expect(plan.code).toBe(1);
+      expect(plan.stderr).toContain("it counts 1000000000 image materials");
+      expect(server.requests).not.toContain("/cgi-bin/material/batchget_material");
+    } finally {
+      await server.close();
+    }
   });
 });

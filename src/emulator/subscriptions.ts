@@ -1,6 +1,5 @@
 // The emulator's subscription notifications: a small public library of category templates and the
 // account's private ones (wechat-api.md §4.4, §12.2).
-import { SUBSCRIPTION_LIMITS } from "../wechat/rules.js";
 
 export interface PublicSubscription {
   tid: string;
@@ -72,5 +71,3 @@ export function privateTemplate(priTmplId: string, tid: string, kidList: readonl
     .join("\n");
   return { priTmplId, tid, kidList: [...kidList], title: library.title, content, sceneDesc };
 }
-
-export const MAX_PRIVATE_SUBSCRIPTIONS = SUBSCRIPTION_LIMITS.maxTemplates;

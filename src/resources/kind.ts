@@ -6,8 +6,9 @@
 // - `section`: the key of the file it owns; the kind's section.ts adds its desired type to DesiredSections
 //   (TypeScript module augmentation), so that `desired.<section>` is typed without a central list. The
 //   kind is managed when its section is present, and not read at all otherwise.
-// - `check(file)`: WeChat's rules and its own consistency for its section (after the schema), as problems
-//   at paths; `fromFile(file)`: the section as the plan compares it, defaults applied.
+// - `check(file, context)`: WeChat's rules and its own consistency for its section (after the schema), as
+//   problems at paths; `fromFile(file, context)`: the section as the plan compares it, defaults applied.
+//   `context.dir` is the file's folder, for paths a section names (an asset's image).
 // - `read(desired, session)`: read what its diff needs through the shared ReadSession (each API is called
 //   once per plan however many kinds ask), returning its part of LiveState.
 // - `diff(desired, live, facts)`: pure, no I/O. Returns its changes, the steps (API calls) that make them,

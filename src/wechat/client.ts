@@ -8,7 +8,7 @@ import { cleanButtons, normalizeIndustry, normalizeMenuGet, normalizeTags, norma
 import { registerSecretsFromEnv } from "../secrets.js";
 import { writeStderr } from "../sink.js";
 import { requests, type WriteRequest } from "./requests.js";
-import { ARTICLE_MISSING, MATERIAL_PAGE_SIZE, MATERIAL_TYPES, TAG_LIMITS } from "./rules.js";
+import { ARTICLE_MISSING, MATERIAL_MAX_PER_TYPE, MATERIAL_PAGE_SIZE, MATERIAL_TYPES, SUBSCRIPTION_LIMITS, TAG_LIMITS } from "./rules.js";
 import { selectTokenProvider, type TokenProvider } from "./token.js";
 import { retryPolicyFromEnv, Transport, type RetryEvent, type RetryPolicy } from "./transport.js";
 import type {
@@ -266,6 +266,13 @@ function readClient(caller: Caller): ReadClient {
       const counts = await read(ENDPOINTS.materialCount, "image_count", "number");
       const pages = MATERIAL_TYPES.flatMap((type) => {
         const total = Number(counts[`${type}_count`] ?? 0);
+        // A count from the server sizes the reads: one past WeChat's own cap is not believed.
+        if (!(total >= 0 && total <= MATERIAL_MAX_PER_TYPE))
+          throw new UnexpectedAnswerError(
+            ENDPOINTS.materialCount.path,
+            `it counts ${String(counts[`${type}_count`])} ${type} materials`,
+            "is --api-base a WeChat API?",
+          );
         return Array.from({ length: Math.ceil(total / MATERIAL_PAGE_SIZE) }, (_, page) => ({ type, offset: page * MATERIAL_PAGE_SIZE }));
       });
       const answers = await Promise.all(
@@ -294,8 +301,15 @@ function readClient(caller: Caller): ReadClient {
     getSubscriptionTitles: async (categoryIds) => {
       const titles: PublicSubscriptionTitle[] = [];
       if (categoryIds.length === 0) return titles;
-      for (let start = 0; ; start += 30) {
-        const query = { ids: categoryIds.join(","), start: String(start), limit: "30" };
+      const size = SUBSCRIPTION_LIMITS.titlesPageSize;
+      for (let start = 0; ; start += size) {
+        if (start >= SUBSCRIPTION_LIMITS.maxPublicTitles)
+          throw new UnexpectedAnswerError(
+            ENDPOINTS.subscriptionTitles.path,
+            `it listed more than ${SUBSCRIPTION_LIMITS.maxPublicTitles} titles`,
+            "is --api-base a WeChat API?",
+          );
+        const query = { ids: categoryIds.join(","), start: String(start), limit: String(size) };
         const answer = required(await caller.call(ENDPOINTS.subscriptionTitles, undefined, [], query), ENDPOINTS.subscriptionTitles, "data", "list");
         const page = (answer.data as Json[]).filter(isJsonObject);
         for (const title of page) {
@@ -306,7 +320,9 @@ function readClient(caller: Caller): ReadClient {
             categoryId: String(title.categoryId ?? ""),
           });
         }
-        if (page.length < 30 || titles.length >= Number(answer.count ?? 0)) return titles;
+        if (page.length > size)
+          throw new UnexpectedAnswerError(ENDPOINTS.subscriptionTitles.path, "it returned more than a page", "is --api-base a WeChat API?");
+        if (page.length < size || titles.length >= Number(answer.count ?? 0)) return titles;
       }
     },
     getSubscriptionKeywords: async (tid) => {

@@ -60,6 +60,8 @@ export const MENU_DISPLAY = { topColumns: 8, subColumns: 16 } as const;
 /** Permanent material (wechat-api.md §6.3, §12.3): the types batchget_material lists, and its page size. */
 export const MATERIAL_TYPES = ["image", "video", "voice", "news"] as const;
 export const MATERIAL_PAGE_SIZE = 20;
+/** The most material of one type an account may hold (news and images 100 000, the others 1 000). */
+export const MATERIAL_MAX_PER_TYPE = 100_000;
 /** Images uploaded with add_material (wechat-api.md §12.3): formats by their first bytes, and the size cap. */
 export const IMAGE_LIMITS = { maxBytes: 10 * 1024 * 1024, extensions: ["bmp", "png", "jpeg", "jpg", "gif"] } as const;
 export type ImageFormat = "png" | "jpeg" | "gif" | "bmp";
@@ -88,6 +90,10 @@ export const SUBSCRIPTION_LIMITS = {
   sceneChars: 15,
   minKeywords: 2,
   maxKeywords: 5,
+  /** getpubtemplatetitles' page (limit at most 30). */
+  titlesPageSize: 30,
+  /** Not published: a bound on the public templates of an account's categories, so a looping answer ends. */
+  maxPublicTitles: 30_000,
 } as const;
 
 /** What a data key of each rule accepts when sent (wechat-api.md §12.2 value limits); `max` in characters. */

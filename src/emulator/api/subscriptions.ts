@@ -1,5 +1,5 @@
 import type { JsonObject } from "../../json.js";
-import { MAX_PRIVATE_SUBSCRIPTIONS, PUBLIC_SUBSCRIPTIONS, privateTemplate, SUBSCRIPTION_CATEGORIES } from "../subscriptions.js";
+import { PUBLIC_SUBSCRIPTIONS, privateTemplate, SUBSCRIPTION_CATEGORIES } from "../subscriptions.js";
 import { SUBSCRIPTION_LIMITS } from "../../wechat/rules.js";
 import { fail, type Handler } from "./common.js";
 
@@ -17,7 +17,7 @@ const getTitles: Handler = ({ query }): JsonObject => {
   const limit = Number(query.get("limit"));
   if (ids.length === 0) fail(200018, "ids is required");
   if (!Number.isInteger(start) || start < 0) fail(200016, "start is invalid");
-  if (!Number.isInteger(limit) || limit < 1 || limit > 30) fail(200017, "limit is invalid");
+  if (!Number.isInteger(limit) || limit < 1 || limit > SUBSCRIPTION_LIMITS.titlesPageSize) fail(200017, "limit is invalid");
   const matching = PUBLIC_SUBSCRIPTIONS.filter((entry) => ids.includes(entry.categoryId));
   return {
     count: matching.length,
@@ -49,7 +49,7 @@ const addTemplate: Handler = ({ account, body }): JsonObject => {
   }
   const sceneDesc = String(body.sceneDesc ?? "");
   if (sceneDesc === "" || [...sceneDesc].length > SUBSCRIPTION_LIMITS.sceneChars) fail(47001, "data format error: sceneDesc");
-  if (account.subscriptions.length >= MAX_PRIVATE_SUBSCRIPTIONS) fail(200012, "private template count exceeds the limit");
+  if (account.subscriptions.length >= SUBSCRIPTION_LIMITS.maxTemplates) fail(200012, "private template count exceeds the limit");
   const template = privateTemplate(account.newSubscriptionId(), tid, kidList, sceneDesc);
   account.subscriptions.push(template);
   return { priTmplId: template.priTmplId };

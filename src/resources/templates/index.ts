@@ -122,28 +122,7 @@ export const templatesKind = defineKind({
       // A second template with a binding's title and keywords (two applies at once, a hand-made copy) cannot
       // be told from the bound one: it goes whatever prune says, so that each binding has exactly one.
       const twinOf = bindings.find((binding) => bound.has(binding.name) && bindingMatches(binding, template));
-      if (twinOf) {
-        plan.changes.push({
-          address,
-          kind: "template",
-          name: template.template_id,
-          actions: ["delete"],
-          reason_code: "duplicate",
-          reason_args: { of: addressOf("template", twinOf.name), template_id: bound.get(twinOf.name)?.template_id ?? "?" },
-          before: { template_id: template.template_id, title: template.title, keywords: templateKeywords(template.content) },
-          after: null,
-          details: [],
-        });
-        deletes.push({
-          id: `${address}:delete`,
-          removes: true,
-          address,
-          description: `delete duplicate template ${template.title} (${template.template_id})`,
-          request: requests.deleteTemplate(template.template_id),
-        });
-        continue;
-      }
-      if (!desired.prune.templates) {
+      if (!twinOf && !desired.prune.templates) {
         plan.unmanaged.push({
           address,
           kind: "template",
@@ -156,7 +135,12 @@ export const templatesKind = defineKind({
         kind: "template",
         name: template.template_id,
         actions: ["delete"],
-        reason_code: "template_pruned",
+        ...(twinOf
+          ? {
+              reason_code: "duplicate",
+              reason_args: { of: addressOf("template", twinOf.name), template_id: bound.get(twinOf.name)?.template_id ?? "?" },
+            }
+          : { reason_code: "template_pruned" }),
         before: { template_id: template.template_id, title: template.title, keywords: templateKeywords(template.content) },
         after: null,
         details: [],
@@ -165,7 +149,7 @@ export const templatesKind = defineKind({
         id: `${address}:delete`,
         removes: true,
         address,
-        description: `delete template ${template.title} (${template.template_id})`,
+        description: `delete ${twinOf ? "duplicate " : ""}template ${template.title} (${template.template_id})`,
         request: requests.deleteTemplate(template.template_id),
       });
     }
