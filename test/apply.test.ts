@@ -328,6 +328,15 @@ describe("quota is checked before the first write", () => {
     expect(result.stderr).toContain("/cgi-bin/tags/create: 2 call(s) needed, 1 left of 1 today");
     expect(emulator.calls().writes).toBe(0);
   });
+
+  it("unattended, a plan of one call is not checked: WeChat's own 45009 refuses it, nothing half-applied", async () => {
+    const { emulator, cli } = await session(MENU, { quotas: { "/cgi-bin/menu/create": 0 } });
+    const result = await cli(["apply", "--auto-approve"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("errcode 45009");
+    expect(emulator.calls().byPath["/cgi-bin/openapi/quota/get"]).toBeUndefined();
+    expect(emulator.calls().appliedWrites).toBe(0);
+  });
 });
 
 describe("a failure stops apply; running it again converges", () => {

@@ -64,8 +64,9 @@ export async function runApply(planFile: string | undefined, options: ApplyOptio
       return EXIT.ok;
     }
     checkSafety(plan, options.allowDestroy === true);
-    // Before the prompt: a person should not approve a plan that cannot run today.
-    for (const warning of await checkQuota(plan, client.read)) out.error(`Warning: ${warning}`);
+    // Before the prompt: a person should not approve a plan that cannot run today. Unattended, a plan of
+    // one call is not checked: it cannot be half-applied, and WeChat refuses that call itself (45009).
+    if (!approved || plan.steps.length > 1) for (const warning of await checkQuota(plan, client.read)) out.error(`Warning: ${warning}`);
     if (!approved) {
       const answer = await ask("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
       if (answer !== "yes") {
