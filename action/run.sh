@@ -3,7 +3,7 @@
 # Runs the bundled CLI that ships with the action: no install step.
 set -uo pipefail
 
-cli="${WXCONF_ACTION_PATH:?}/dist/bin/wxconf.js"
+cli="${WXCONF_ACTION_PATH:?}/dist/bin/wxconf.cjs"
 if [ ! -f "$cli" ]; then
   echo "::error::this ref of the wxconf action has no bundled CLI (dist/bin): use a release tag such as @v0"
   exit 1

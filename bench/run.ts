@@ -11,7 +11,7 @@ import { startEmulator, type Emulator } from "../src/emulator/server.js";
 import { BUTTONS, fileOf, MENUS, minimumWrites, seedOf, TEMPLATES, type Scenario } from "./minimum.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const CLI = join(ROOT, "dist/bin/wxconf.js");
+const CLI = join(ROOT, "dist/bin/wxconf.cjs");
 const RUNS = Number(process.argv.find((arg) => arg.startsWith("--runs="))?.slice(7) ?? 7);
 const jsonAt = process.argv.indexOf("--json");
 const JSON_FILE = jsonAt < 0 ? undefined : (process.argv[jsonAt + 1] ?? "bench-results.json");
@@ -587,7 +587,7 @@ function table(): string {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(CLI)) throw new Error("dist/bin/wxconf.js is missing: run 'npm ci' (or 'npm run build') first");
+  if (!existsSync(CLI)) throw new Error("dist/bin/wxconf.cjs is missing: run 'npm ci' (or 'npm run build') first");
   process.stderr.write(`wxconf benchmarks: ${RUNS} runs per figure (medians); this takes a minute or two…\n`);
   // --only=5 runs one section (its number).
   const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice(7);

@@ -1,4 +1,8 @@
-import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+
+// node:crypto brings about twenty of Node's own modules: loaded on the first hash, not by every start.
+const requireBuiltin = createRequire(import.meta.url);
+let crypto: typeof import("node:crypto") | undefined;
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -11,8 +15,10 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-export function sha256(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+/** The sha256 of text (as UTF-8) or bytes, in hex. */
+export function sha256(data: string | Uint8Array): string {
+  crypto ??= requireBuiltin("node:crypto") as typeof import("node:crypto");
+  return crypto.createHash("sha256").update(data).digest("hex");
 }
 
 export function isJsonObject(value: unknown): value is JsonObject {

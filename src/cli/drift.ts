@@ -2,7 +2,8 @@ import { hasChanges } from "../plan/model.js";
 import type { AccountOptions } from "./account.js";
 import type { Console } from "./console.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
-import { readPlan, renderPlan, type Format } from "./plan.js";
+import { renderPlan } from "../render/plan.js";
+import { readPlan, type Format } from "./plan.js";
 
 export interface DriftOptions extends AccountOptions {
   format: Format;

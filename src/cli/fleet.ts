@@ -2,13 +2,13 @@
 // alone (its own file, client and token), into a buffer; at most `--parallelism` accounts at once. One
 // account's error does not stop the others. The exit code: 1 if any account erred (apply's 3 counts), else
 // 2 if any differs (plan --detailed-exitcode, drift), else 0.
-import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { sha256 } from "../json.js";
 import { ConfigError } from "../config/issues.js";
 import { hasChanges, type Plan } from "../plan/model.js";
-import { renderPlan } from "./plan.js";
 import { renderPlanJson } from "../render/json.js";
+import { renderPlan } from "../render/plan.js";
 import { GITHUB_COMMENT_LIMIT } from "../render/markdown.js";
 import { styler } from "../render/style.js";
 import { loadConfig } from "../resources/load.js";
@@ -97,7 +97,7 @@ function selectTargets(targets: Target[], options: FleetOptions): Target[] {
     const count = Number(match?.[2]);
     if (!match || count < 1 || index < 1 || index > count) throw new Error(`--shard must be I/N with 1 <= I <= N (e.g. 2/4), not '${options.shard}'`);
     // A hash of the app id: the same account always falls in the same shard, whatever else is in the fleet.
-    selected = selected.filter((target) => Number.parseInt(createHash("sha256").update(target.appId).digest("hex").slice(0, 8), 16) % count === index - 1);
+    selected = selected.filter((target) => Number.parseInt(sha256(target.appId).slice(0, 8), 16) % count === index - 1);
   }
   return selected;
 }

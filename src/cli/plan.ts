@@ -1,25 +1,17 @@
 import { writeOutputFile } from "../sink.js";
 import { hasChanges, type Plan } from "../plan/model.js";
 import { renderPlanJson } from "../render/json.js";
-import type { Framing } from "../render/lines.js";
-import { renderPlanMarkdown } from "../render/markdown.js";
-import { renderPlanText } from "../render/text.js";
+import { type PlanFormat, renderPlan } from "../render/plan.js";
 import { elapsed, openForReading, type AccountOptions } from "./account.js";
 import type { Console } from "./console.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 
-export type Format = "text" | "markdown" | "json";
+export type Format = PlanFormat;
 
 export interface PlanOptions extends AccountOptions {
   format: Format;
   out?: string;
   detailedExitcode?: boolean;
-}
-
-export function renderPlan(plan: Plan, format: Format, framing: Framing, color: boolean): string {
-  if (format === "json") return renderPlanJson(plan);
-  if (format === "markdown") return renderPlanMarkdown(plan, { framing });
-  return renderPlanText(plan, { color, framing });
 }
 
 /** Reads the account (only reads: the client cannot write) and computes the plan. */

@@ -8,7 +8,7 @@ import { loadSeed } from "../emulator/seed.js";
 import { startEmulator, type Emulator } from "../emulator/server.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const CLI = fileURLToPath(new URL("../bin/wxconf.js", import.meta.url));
+const CLI = fileURLToPath(new URL("../bin/wxconf.cjs", import.meta.url));
 const CONFIG = "examples/demo.yaml";
 const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
 const bold = (text: string) => (color ? `\u001b[1m${text}\u001b[0m` : text);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const CLI = join(ROOT, "dist/bin/wxconf.js");
+export const CLI = join(ROOT, "dist/bin/wxconf.cjs");
 
 export interface CliResult {
   code: number;

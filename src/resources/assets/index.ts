@@ -1,10 +1,9 @@
 // Assets: images of the repository, uploaded as permanent material (add_material) under a content-hashed
 // name, found again by listing (batchget_material) without downloading. Menus name them (`media: banner`)
 // and get their media_id, known after apply when this plan uploads them.
-import { createHash } from "node:crypto";
 import { extname } from "node:path";
 import { append } from "../../append.js";
-import type { Json } from "../../json.js";
+import { type Json, sha256 } from "../../json.js";
 import { mediaIdsOf } from "../../wechat/normalize.js";
 import { type Placeholder, requests } from "../../wechat/requests.js";
 import type { ApiMaterial } from "../../wechat/types.js";
@@ -107,12 +106,7 @@ export const assetsKind = defineKind({
     const assetImages = candidates.flatMap((material, index) => {
       const bytes = images[index] as Buffer;
       const [, name, hash] = UPLOADED_NAME.exec(material.name) as RegExpExecArray;
-      return createHash("sha256")
-        .update(bytes)
-        .digest("hex")
-        .startsWith(hash as string)
-        ? [{ name: name as string, filename: material.name, media_id: material.media_id, bytes }]
-        : [];
+      return sha256(bytes).startsWith(hash as string) ? [{ name: name as string, filename: material.name, media_id: material.media_id, bytes }] : [];
     });
     return { assetImages };
   },

@@ -1,9 +1,9 @@
 // The `assets` section: name -> an image in the repository, uploaded as a permanent material under a name
 // that carries its content hash (`banner.1a2b3c4d.png`), so a later run finds it again by listing.
-import { createHash } from "node:crypto";
 import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { extname, isAbsolute, relative, resolve } from "node:path";
 import { problemAt, type RuleProblem } from "../../config/issues.js";
+import { sha256 } from "../../json.js";
 import { asObject, asString, type Loose } from "../../config/loose.js";
 import { IMAGE_CONTENT_TYPES, IMAGE_LIMITS, imageFormatOf } from "../../wechat/rules.js";
 import type { SectionContext } from "../kind.js";
@@ -89,7 +89,7 @@ export function assetsFromFile(file: Readonly<Loose>, context: SectionContext): 
   const assets = Object.entries(section).map(([name, entry]): DesiredAsset => {
     const path = asString(asObject(entry)?.file) as string;
     const bytes = readFileSync(resolve(context.dir, path));
-    const hex = createHash("sha256").update(bytes).digest("hex");
+    const hex = sha256(bytes);
     const extension = extensionOf(path);
     const format = imageFormatOf(bytes) ?? "png";
     return {
