@@ -6,6 +6,9 @@ import { openClient, openReadClient, type ClientOptions } from "../src/wechat/cl
 import { CredentialsError, NetworkError, WeChatError, WriteOutcomeUnknownError } from "../src/wechat/errors.js";
 import type { RetryEvent } from "../src/wechat/transport.js";
 
+/** nock 14 emits a reply's error on a node:http request only when it is an Error (nock/nock#2789). */
+const networkError = (code: string, message: string) => Object.assign(new Error(message), { code });
+
 const API = "https://api.weixin.qq.com";
 const APP_ID = "wx0123456789abcdef";
 const SECRET = "the-app-secret-do-not-print-0123456789";
@@ -102,7 +105,7 @@ describe("retries with backoff", () => {
   });
 
   it("retries a read whose connection was reset", async () => {
-    nock(API).get("/cgi-bin/tags/get").query(true).replyWithError({ code: "ECONNRESET", message: "socket hang up" });
+    nock(API).get("/cgi-bin/tags/get").query(true).replyWithError(networkError("ECONNRESET", "socket hang up"));
     const seen = replies("get", "/cgi-bin/tags/get", [{ tags: [] }]);
     const client = openReadClient(options());
     expect(await client.read.getTags()).toEqual([]);
@@ -110,7 +113,7 @@ describe("retries with backoff", () => {
   });
 
   it("gives up on a read after the bounded attempts with a network error", async () => {
-    nock(API).get("/cgi-bin/tags/get").query(true).times(5).replyWithError({ code: "ECONNRESET", message: "socket hang up" });
+    nock(API).get("/cgi-bin/tags/get").query(true).times(5).replyWithError(networkError("ECONNRESET", "socket hang up"));
     const client = openReadClient(options());
     const error = await client.read.getTags().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NetworkError);
@@ -125,7 +128,7 @@ describe("writes whose answer was lost", () => {
       .post("/cgi-bin/tags/create")
       .query(true)
       .times(2)
-      .replyWithError({ code: "ECONNRESET", message: "socket hang up" })
+      .replyWithError(networkError("ECONNRESET", "socket hang up"))
       .on("request", () => sent++);
     const client = openClient(options());
     const error = await client.write.createTag("VIP").catch((caught: unknown) => caught);
@@ -135,7 +138,7 @@ describe("writes whose answer was lost", () => {
   });
 
   it("repeats a write that never left (connection refused)", async () => {
-    nock(API).post("/cgi-bin/tags/create").query(true).replyWithError({ code: "ECONNREFUSED", message: "connect ECONNREFUSED" });
+    nock(API).post("/cgi-bin/tags/create").query(true).replyWithError(networkError("ECONNREFUSED", "connect ECONNREFUSED"));
     const seen = replies("post", "/cgi-bin/tags/create", [{ tag: { id: 100, name: "VIP" } }]);
     const client = openClient(options());
     expect(await client.write.createTag("VIP")).toEqual({ id: 100, name: "VIP", count: 0 });

@@ -11,6 +11,7 @@ import { requests, type WriteRequest } from "./requests.js";
 import { ARTICLE_MISSING, MATERIAL_MAX_PER_TYPE, MATERIAL_PAGE_SIZE, MATERIAL_TYPES, SUBSCRIPTION_LIMITS, TAG_LIMITS } from "./rules.js";
 import { selectTokenProvider, type TokenProvider } from "./token.js";
 import { retryPolicyFromEnv, Transport, type RetryEvent, type RetryPolicy } from "./transport.js";
+import { openWire } from "./wire.js";
 import type {
   ApiIndustry,
   ApiQuota,
@@ -108,13 +109,13 @@ function connect(options: ClientOptions, allowWrites: boolean): Connection {
   const env = options.env ?? process.env;
   const apiBase = resolveApiBase(options.apiBase, env);
   const timeouts = timeoutsFromEnv(env);
-  const dispatcher = createDispatcher(timeouts, env);
+  const wire = openWire(timeouts, createDispatcher(timeouts, env));
   registerSecretsFromEnv(env);
   const retry = { ...retryPolicyFromEnv(env), ...options.retry };
   const debug = options.debug ?? (env.WXCONF_DEBUG ? (line: string) => writeStderr(`[wxconf] ${line}\n`) : undefined);
   const transport = new Transport({
     apiBase,
-    dispatcher,
+    wire,
     deadlineMs: timeouts.answerMs,
     maxAnswerBytes: MAX_ANSWER_BYTES,
     retry,
@@ -128,12 +129,10 @@ function connect(options: ClientOptions, allowWrites: boolean): Connection {
     caller: new Caller(transport, tokens, allowWrites, 2 * retry.baseMs),
     transport,
     prefetchToken: () => void tokens.token().catch(() => undefined),
-    close: async () => {
-      await (await dispatcher)?.close();
-    },
+    close: () => wire.close(),
     destroy: async () => {
       transport.abortAll();
-      await (await dispatcher)?.destroy();
+      await wire.destroy();
     },
   };
 }

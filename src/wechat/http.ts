@@ -54,7 +54,7 @@ export function createDispatcher(timeouts: HttpTimeouts, env: Readonly<Record<st
   const httpProxy = setting("HTTP_PROXY");
   const httpsProxy = setting("HTTPS_PROXY") ?? httpProxy;
   const noProxy = setting("NO_PROXY");
-  // No proxy: Node's own fetch goes direct, and the undici package (about 50 ms to load) is not loaded.
+  // No proxy: node:http goes direct (src/wechat/wire.ts), and the undici package (about 50 ms to load) is not loaded.
   if (httpProxy === undefined && httpsProxy === undefined) return undefined;
   return import("undici").then((undici) => {
     // Bundled, the CommonJS package's exports sit under `default`.

@@ -1,12 +1,12 @@
-import { createHash } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { isAbsolute, relative, resolve as resolvePath } from "node:path";
-import type { Dispatcher } from "undici";
 import type { JsonObject } from "../json.js";
-import { isJsonObject } from "../json.js";
+import { isJsonObject, sha256 } from "../json.js";
 import type { Endpoint } from "./endpoints.js";
 import { NetworkError, UnexpectedAnswerError, WriteOutcomeUnknownError } from "./errors.js";
 import { redact } from "../secrets.js";
+import { AnswerTooLarge, type Wire, type WireAnswer } from "./wire.js";
 
 export interface RetryPolicy {
   /** The unit of every wait: backoff is base × 2^n; after 45011 (minute quota) the wait is 60 × base. */
@@ -32,8 +32,8 @@ export interface RetryEvent {
 
 export interface TransportOptions {
   apiBase: URL;
-  /** The proxy route, when there is one; Node's own fetch otherwise. */
-  dispatcher?: Promise<Dispatcher> | undefined;
+  /** HTTP itself: direct, or through the proxy the environment names. */
+  wire: Wire;
   /** The deadline of one attempt, headers and body together (a trickling answer cannot outlast it). */
   deadlineMs: number;
   /** The most bytes an answer may have; a larger one is refused while it streams. */
@@ -148,44 +148,39 @@ export class Transport {
     this.controllers.add(deadline);
     const timer = setTimeout(() => deadline.abort(), this.options.deadlineMs);
     try {
-      const init = {
-        method: endpoint.method,
-        headers: payload && !form ? { "content-type": "application/json; charset=utf-8" } : {},
-        body: form ?? payload,
-        ...(this.options.dispatcher && { dispatcher: await this.options.dispatcher }),
-        // A redirect would carry the access token (or the app secret, or a write) to another host.
-        redirect: "manual",
-        signal: deadline.signal,
-      };
       const overdue = () => `no complete answer within ${this.options.deadlineMs} ms ($WXCONF_TIMEOUT_MS)`;
-      let response: Response;
+      let response: WireAnswer;
       try {
-        // Node 20's fetch carries its own undici; a dispatcher from undici 7 works with it, but the two
-        // packages' type declarations differ, hence the cast.
-        response = await fetch(url, init as unknown as RequestInit);
+        response = await this.options.wire.send({
+          method: endpoint.method,
+          url,
+          headers: form ? { "content-type": form.contentType } : payload ? { "content-type": "application/json; charset=utf-8" } : {},
+          body: form?.body ?? (payload === undefined ? undefined : Buffer.from(payload, "utf8")),
+          signal: deadline.signal,
+        });
       } catch (error) {
-        throw new HttpFailure(deadline.signal.aborted ? { sent: true, reason: overdue() } : describeFetchError(error));
+        throw new HttpFailure(deadline.signal.aborted ? { sent: true, reason: overdue() } : describeWireError(error));
       }
       if (response.status >= 300 && response.status < 400) {
-        await response.body?.cancel().catch(() => undefined);
+        response.discard();
         throw new UnexpectedAnswerError(
           endpoint.path,
-          `redirect refused: HTTP ${response.status} to ${redirectHost(response, url)}; wxconf follows no redirect, so nothing was sent there`,
+          `redirect refused: HTTP ${response.status} to ${redirectHost(response.header("location"), url)}; wxconf follows no redirect, so nothing was sent there`,
           REDIRECT_HINT,
         );
       }
       let bytes: Buffer;
       try {
-        bytes = await readCapped(response, this.options.maxAnswerBytes);
+        bytes = await response.read(this.options.maxAnswerBytes);
       } catch (error) {
         if (error instanceof AnswerTooLarge) {
           const reason = `the answer is larger than ${this.options.maxAnswerBytes} bytes, the most wxconf reads`;
           if (endpoint.write) throw new WriteOutcomeUnknownError(endpoint.path, reason);
           throw new UnexpectedAnswerError(endpoint.path, reason, "is --api-base or $WXCONF_API_BASE a WeChat API?");
         }
-        throw new HttpFailure({ sent: true, reason: deadline.signal.aborted ? overdue() : `the answer was cut off: ${describeFetchError(error).reason}` });
+        throw new HttpFailure({ sent: true, reason: deadline.signal.aborted ? overdue() : `the answer was cut off: ${describeWireError(error).reason}` });
       }
-      const contentType = response.headers.get("content-type") ?? "";
+      const contentType = response.header("content-type") ?? "";
       // get_material answers an image with its bytes; everything else (errors included) is JSON.
       const binary = endpoint.binaryAnswer === true && response.status === 200 && !/json|text/i.test(contentType);
       const text = binary ? "" : bytes.toString("utf8");
@@ -229,7 +224,7 @@ class HttpFailure extends Error {
   }
 }
 
-function describeFetchError(error: unknown): Failure {
+function describeWireError(error: unknown): Failure {
   const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
   const code = cause?.code ?? (error as { code?: string } | undefined)?.code;
   const message = cause?.message ?? (error instanceof Error ? error.message : String(error));
@@ -239,35 +234,13 @@ function describeFetchError(error: unknown): Failure {
 const REDIRECT_HINT = "point --api-base or $WXCONF_API_BASE at the API itself (https://api.weixin.qq.com), not at a gateway or login page that redirects";
 
 /** The host a redirect points to, for the message; the Location itself may carry the token. */
-function redirectHost(response: Response, from: URL): string {
-  const location = response.headers.get("location");
+function redirectHost(location: string | undefined, from: URL): string {
   if (!location) return "no Location";
   try {
     return new URL(location, from).host;
   } catch {
     return "an unreadable Location";
   }
-}
-
-class AnswerTooLarge extends Error {}
-
-/** The body's bytes, refusing them as soon as they pass `limit` (an endless answer is not buffered). */
-async function readCapped(response: Response, limit: number): Promise<Buffer> {
-  if (!response.body) return Buffer.alloc(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new AnswerTooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }
 
 function parseAnswer(text: string, api: string): JsonObject {
@@ -287,22 +260,35 @@ function truncate(text: string, limit = 400): string {
 }
 
 /**
- * A multipart body: a field `{file, filename, sha256, content_type}` becomes that file's bytes, refused
- * when they no longer have the digest the plan was made with; other fields are sent as text (JSON for objects).
+ * A multipart/form-data body: a field `{file, filename, sha256, content_type}` becomes that file's bytes,
+ * refused when they no longer have the digest the plan was made with; other fields are sent as text (JSON
+ * for objects). Names are escaped as browsers do (CR, LF and " percent-encoded).
  */
-function multipartOf(body: JsonObject, filesDir: string): FormData {
-  const form = new FormData();
+function multipartOf(body: JsonObject, filesDir: string): { contentType: string; body: Buffer } {
+  const boundary = `----wxconf-${randomUUID()}`;
+  const quoted = (text: string) => `"${text.replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/"/g, "%22")}"`;
+  const parts: Buffer[] = [];
   for (const [name, value] of Object.entries(body)) {
+    let head = `--${boundary}\r\nContent-Disposition: form-data; name=${quoted(name)}`;
+    let content: Buffer;
     if (isJsonObject(value) && typeof value.file === "string") {
-      const path = resolvePath(filesDir, value.file);
-      if (isAbsolute(value.file) || relative(filesDir, path).startsWith(".."))
-        throw new Error(`${value.file} is outside the configuration file's folder: wxconf uploads only files inside it`);
-      const bytes = readFileSync(path);
-      const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-      if (digest !== value.sha256)
-        throw new Error(`${value.file} changed since the plan was made (${digest}, the plan has ${String(value.sha256)}): plan again`);
-      form.append(name, new Blob([bytes], { type: String(value.content_type ?? "application/octet-stream") }), String(value.filename ?? value.file));
-    } else form.append(name, typeof value === "string" ? value : JSON.stringify(value));
+      content = uploadedFile(value, filesDir);
+      head += `; filename=${quoted(String(value.filename ?? value.file))}\r\nContent-Type: ${String(value.content_type ?? "application/octet-stream")}`;
+    } else content = Buffer.from(typeof value === "string" ? value : JSON.stringify(value), "utf8");
+    parts.push(Buffer.from(`${head}\r\n\r\n`, "utf8"), content, Buffer.from("\r\n"));
   }
-  return form;
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { contentType: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat(parts) };
+}
+
+/** The bytes of an upload: a file inside the folder, with the digest the plan was made with. */
+function uploadedFile(value: JsonObject, filesDir: string): Buffer {
+  const file = String(value.file);
+  const path = resolvePath(filesDir, file);
+  if (isAbsolute(file) || relative(filesDir, path).startsWith(".."))
+    throw new Error(`${file} is outside the configuration file's folder: wxconf uploads only files inside it`);
+  const bytes = readFileSync(path);
+  const digest = `sha256:${sha256(bytes)}`;
+  if (digest !== value.sha256) throw new Error(`${file} changed since the plan was made (${digest}, the plan has ${String(value.sha256)}): plan again`);
+  return bytes;
 }
