@@ -19,7 +19,8 @@ try {
 } catch {
   // No cache yet: this run makes it.
 }
-const script = new Script(wrap(readFileSync(bundle, "utf8")), { filename: bundle, cachedData });
+// The bundle is ASCII (scripts/bundle.mjs checks): latin1 reads it without decoding UTF-8.
+const script = new Script(wrap(readFileSync(bundle, "latin1")), { filename: bundle, cachedData });
 if (cachedData === undefined || script.cachedDataRejected) process.once("exit", () => saveCache(script));
 
 const module_ = { exports: {} };

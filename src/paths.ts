@@ -6,15 +6,19 @@ import { fileURLToPath } from "node:url";
  * The package's root folder: the first folder above this module with wxconf's package.json. It holds for
  * the compiled modules (dist/), the bundled CLI (dist/bin/) and the sources (src/) alike.
  */
-function findPackageRoot(): string {
+function findPackage(): { root: string; version: string } {
   let folder = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const manifest = join(folder, "package.json");
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "wxconf") return folder;
+    const path = join(folder, "package.json");
+    const manifest = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as { name?: string; version?: string }) : undefined;
+    if (manifest?.name === "wxconf") return { root: folder, version: String(manifest.version) };
     const parent = dirname(folder);
     if (parent === folder) throw new Error("wxconf cannot find its package.json");
     folder = parent;
   }
 }
 
-export const PACKAGE_ROOT = findPackageRoot();
+const found = findPackage();
+export const PACKAGE_ROOT = found.root;
+/** wxconf's version, from its package.json: `--version`, and the `tool` of every plan. */
+export const PACKAGE_VERSION = found.version;

@@ -5,6 +5,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { EmulatorSeed } from "../src/emulator/account.js";
+import type { Emulator } from "../src/emulator/server.js";
 import { Accounts, cliEnv, yamlFile } from "./helpers/account.js";
 import { runCli, workdir } from "./helpers/cli.js";
 import { clientFor } from "./helpers/client.js";
@@ -39,6 +40,9 @@ async function session(sections: string, state: EmulatorSeed = {}, faults = {}) 
   return { emulator, dir, image, cli: (args: string[]) => runCli(args, { cwd: dir, env: cliEnv(emulator) }) };
 }
 
+/** The material an asset was uploaded as: uploads run in parallel, so the emulator's order is arrival's. */
+const uploadOf = (emulator: Emulator, asset: string) => emulator.account.materials.find((material) => material.name.startsWith(`${asset}.`));
+
 const mediaIds = (buttons: ReadonlyArray<{ media_id?: string; sub_button?: unknown[] }>): string[] =>
   buttons.flatMap((button) => [...(button.media_id ? [button.media_id] : []), ...mediaIds((button.sub_button ?? []) as Array<{ media_id?: string }>)]);
 
@@ -51,7 +55,7 @@ describe("assets", () => {
     expect(plan.stdout).toMatch(/filename: "banner\.[0-9a-f]{8}\.png"/);
     expect((await cli(["apply", "--auto-approve"])).code).toBe(0);
     expect(emulator.calls().writesByPath).toEqual({ "/cgi-bin/material/add_material": 2, "/cgi-bin/menu/create": 1 });
-    const [banner, qr] = emulator.account.materials;
+    const [banner, qr] = [uploadOf(emulator, "banner"), uploadOf(emulator, "qr")];
     expect(banner?.name).toMatch(/^banner\.[0-9a-f]{8}\.png$/);
     expect(qr?.name).toMatch(/^qr\.[0-9a-f]{8}\.png$/);
     expect(mediaIds(emulator.account.menu?.button ?? [])).toEqual([banner?.media_id, qr?.media_id]);
@@ -124,7 +128,7 @@ describe("assets", () => {
     const apply = await cli(["apply", "--auto-approve"]);
     expect(apply.code).toBe(0);
     expect(emulator.account.materials).toHaveLength(2);
-    expect(mediaIds(emulator.account.menu?.button ?? [])).toEqual(emulator.account.materials.map((material) => material.media_id));
+    expect(mediaIds(emulator.account.menu?.button ?? [])).toEqual([uploadOf(emulator, "banner")?.media_id, uploadOf(emulator, "qr")?.media_id]);
     expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(0);
   });
 
@@ -174,7 +178,7 @@ menu:
     const { emulator, cli } = await session(FILE);
     await cli(["apply", "--auto-approve"]);
     const output = JSON.parse((await cli(["output"])).stdout) as { assets: Record<string, string> };
-    expect(output.assets).toEqual({ banner: emulator.account.materials[0]?.media_id, qr: emulator.account.materials[1]?.media_id });
+    expect(output.assets).toEqual({ banner: uploadOf(emulator, "banner")?.media_id, qr: uploadOf(emulator, "qr")?.media_id });
   });
 });
 

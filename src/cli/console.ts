@@ -23,8 +23,15 @@ export function processConsole(options: { color?: boolean } = {}): Console {
     info: (text) => writeStdout(`${text}\n`),
     error: (text) => writeStderr(`${text}\n`),
     progress: writeStderr,
-    colorOut: allowed && (force || process.stdout.isTTY === true),
-    colorErr: allowed && (force || process.stderr.isTTY === true),
-    interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+    // Asked when needed: Node makes a stdio stream on first use, and only apply ever needs stdin's.
+    get colorOut() {
+      return allowed && (force || process.stdout.isTTY === true);
+    },
+    get colorErr() {
+      return allowed && (force || process.stderr.isTTY === true);
+    },
+    get interactive() {
+      return process.stdin.isTTY === true && process.stderr.isTTY === true;
+    },
   };
 }

@@ -2,8 +2,7 @@
 // alone (its own file, client and token), into a buffer; at most `--parallelism` accounts at once. One
 // account's error does not stop the others. The exit code: 1 if any account erred (apply's 3 counts), else
 // 2 if any differs (plan --detailed-exitcode, drift), else 0.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { sha256 } from "../json.js";
 import { ConfigError } from "../config/issues.js";
 import { hasChanges, type Plan } from "../plan/model.js";
@@ -19,31 +18,6 @@ import type { Interrupts } from "./interrupt.js";
 
 export const FLEET_FORMAT_VERSION = "1.0";
 export const DEFAULT_ACCOUNT_PARALLELISM = 10;
-
-/** The files `-c` names: files as given, folders as every *.yaml / *.yml in them with a top-level `version`. */
-export function configFiles(values: readonly string[]): string[] {
-  const files: string[] = [];
-  for (const value of values.length ? values : ["wxconf.yaml"]) {
-    let folder = false;
-    try {
-      folder = statSync(value).isDirectory();
-    } catch {
-      folder = false;
-    }
-    if (!folder) {
-      files.push(value);
-      continue;
-    }
-    const found = readdirSync(value)
-      .filter((name) => /\.ya?ml$/.test(name))
-      .map((name) => join(value, name))
-      .filter((file) => statSync(file).isFile() && /^version\s*:/m.test(readFileSync(file, "utf8").slice(0, 4096)))
-      .sort();
-    if (found.length === 0) throw new Error(`${value}: no account file in this folder (a *.yaml or *.yml with a top-level 'version')`);
-    files.push(...found);
-  }
-  return [...new Set(files)];
-}
 
 export interface FleetOptions {
   parallelism?: string;
@@ -265,29 +239,13 @@ export function validateAccount(file: string, out: Console): { code: ExitCode } 
   }
 }
 
-type Command = "validate" | "plan" | "apply" | "drift" | "output";
+export type Command = "validate" | "plan" | "apply" | "drift" | "output";
 
-/**
- * The command for one account or many: one file (and no --account / --shard) runs exactly as before;
- * several run as a fleet.
- */
-export async function runForAccounts(
-  command: Command,
-  options: FleetOptions & { config?: string[]; format?: string; detailedExitcode?: boolean; out?: string; autoApprove?: boolean },
-  out: Console,
-  interrupts: Interrupts,
-): Promise<ExitCode> {
-  const files = configFiles(options.config ?? []);
-  const single = files.length === 1 && !options.account?.length && options.shard === undefined;
+export type AccountsOptions = FleetOptions & { config?: string[]; format?: string; detailedExitcode?: boolean; out?: string; autoApprove?: boolean };
+
+/** The command on several accounts (files), each into its own buffer, `--parallelism` at a time. */
+export async function runManyAccounts(command: Command, files: string[], options: AccountsOptions, out: Console, interrupts: Interrupts): Promise<ExitCode> {
   const forFile = (file: string) => ({ ...options, config: file, format: options.format ?? "text" });
-  if (single) {
-    const file = files[0] as string;
-    if (command === "validate") return (await import("./validate.js")).runValidate({ ...forFile(file), format: (options.format ?? "text") as "text" }, out);
-    if (command === "plan") return (await import("./plan.js")).runPlan({ ...forFile(file), format: (options.format ?? "text") as "text" }, out);
-    if (command === "drift") return (await import("./drift.js")).runDrift({ ...forFile(file), format: (options.format ?? "text") as "text" }, out);
-    if (command === "output") return (await import("./output.js")).runOutput({ ...forFile(file), format: (options.format ?? "json") as "json" }, out);
-    return (await import("./apply.js")).runApply(undefined, { ...forFile(file), format: (options.format ?? "text") as "text" }, out, interrupts);
-  }
   if (options.out !== undefined) throw new Error("--out saves one plan: with several accounts, use --format json (one envelope for all)");
   if (command === "apply" && !options.autoApprove) throw new Error("apply on several accounts needs --auto-approve (there is no prompt per account)");
   const run: AccountRun = async (file, buffer) => {

@@ -5,7 +5,7 @@ import { Command, Option } from "commander";
 import { DEFAULT_CONFIG_FILE } from "../config/defaults.js";
 import { registerSecretsFromEnv } from "../secrets.js";
 import { writeStderr } from "../sink.js";
-import { VERSION } from "../version.js";
+import { PACKAGE_VERSION as VERSION } from "../paths.js";
 import { processConsole, type Console } from "./console.js";
 import { describeError } from "./errors.js";
 import type { ApplyOptions } from "./apply.js";
@@ -16,7 +16,7 @@ type Action<O> = (options: O, out: Console, interrupts: Interrupts) => ExitCode 
 
 /** The command for one account or, with several -c or a folder, for a fleet. */
 async function forAccounts<O>(command: "validate" | "plan" | "apply" | "drift" | "output"): Promise<Action<O>> {
-  const { runForAccounts } = await import("./fleet.js");
+  const { runForAccounts } = await import("./accounts.js");
   return (options, out, interrupts) => runForAccounts(command, options as Parameters<typeof runForAccounts>[1], out, interrupts);
 }
 

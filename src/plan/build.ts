@@ -17,7 +17,7 @@ import {
 } from "../resources/kind.js";
 import type { ReadClient } from "../wechat/client.js";
 import { ENDPOINTS } from "../wechat/endpoints.js";
-import { VERSION } from "../version.js";
+import { PACKAGE_VERSION as VERSION } from "../paths.js";
 import { PLAN_FORMAT_VERSION, summarize, type Fingerprint, type Plan, type Step } from "./model.js";
 import { verifyPlanContract } from "./contract.js";
 import { orderSteps } from "./order.js";

@@ -203,7 +203,8 @@ export function industryLabel(code: number): string {
 
 /** get_industry answers names, and writes code 1 as `互联网|电子商务`: compare with `|` and `/` made equal. */
 export function industryCodeOf(firstClass: string, secondClass: string): number | undefined {
-  const norm = (text: string) => text.replace(/[|｜]/g, "/").trim();
+  // | or the full-width ｜
+  const norm = (text: string) => text.replace(/[|\uFF5C]/g, "/").trim();
   for (const [code, industry] of Object.entries(INDUSTRIES)) {
     if (norm(industry.first_class) === norm(firstClass) && norm(industry.second_class) === norm(secondClass)) {
       return Number(code);

@@ -101,7 +101,12 @@ export const assetsKind = defineKind({
     const used = new Set([...(menu.default ? [menu.default] : []), ...menu.conditional].flatMap((live) => mediaIdsOf(live.button)));
     if (used.size === 0) return {};
     const materials = await session.materials();
-    const candidates = materials.filter((material) => material.type === "image" && used.has(material.media_id) && UPLOADED_NAME.test(material.name));
+    // In the order the menus first use them (the account lists material in upload order, which parallel
+    // uploads make arbitrary), so that the same account always imports as the same file.
+    const order = [...used];
+    const candidates = materials
+      .filter((material) => material.type === "image" && used.has(material.media_id) && UPLOADED_NAME.test(material.name))
+      .sort((a, b) => order.indexOf(a.media_id) - order.indexOf(b.media_id));
     const images = await Promise.all(candidates.map((material) => session.materialImage(material.media_id)));
     const assetImages = candidates.flatMap((material, index) => {
       const bytes = images[index] as Buffer;

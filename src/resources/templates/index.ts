@@ -35,7 +35,8 @@ export function templateKeywords(content: string): string[] {
     if (!match) continue;
     const label = line
       .slice(0, match.index)
-      .replace(/[:：]\s*$/, "")
+      // : or the full-width ：
+      .replace(/[:\uFF1A]\s*$/, "")
       .replace(/\s+/g, " ")
       .trim();
     if (label !== "") keywords.push(label);
