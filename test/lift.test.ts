@@ -1,10 +1,10 @@
 // The fast path for long members lists must change nothing but speed: the same data as the yaml library
 // gives, and errors at the same line and column.
 import fc from "fast-check";
-import { parse } from "yaml";
+import { LineCounter, parse, parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
 import { parseSource } from "../src/config/document.js";
-import { liftPlainRuns, MIN_RUN } from "../src/config/lift.js";
+import { liftPlainRuns, MIN_RUN, originalLine } from "../src/config/lift.js";
 import { runCli, workdir } from "./helpers/cli.js";
 
 const HEADER = "version: 1\naccount:\n  app_id: wx0123456789abcdef\ntags:\n  - name: big\n    members:\n"; // members start on line 7
@@ -12,13 +12,25 @@ const openids = (count: number, prefix = "oAbc_") => Array.from({ length: count 
 const block = (items: readonly string[], indent = "      ") => items.map((item) => `${indent}- ${item}\n`).join("");
 
 describe("long members lists", () => {
-  it("are lifted out, one placeholder and blank lines, so that line numbers stay", () => {
-    const text = `${HEADER}${block(openids(MIN_RUN))}menu: null\n`;
+  it("are lifted out to one placeholder line; lines after a run get their numbers back", () => {
+    const text = `${HEADER}${block(openids(MIN_RUN))}menu: null\n  - name: second\n    members:\n${block(openids(MIN_RUN + 5, "oB"))}`;
     const { text: lifted, runs } = liftPlainRuns(text);
-    expect(runs).toHaveLength(1);
+    expect(runs).toHaveLength(2);
     expect(runs[0]).toMatchObject({ line: 7, col: 9 });
-    expect(lifted.split("\n")).toHaveLength(text.split("\n").length);
-    expect(lifted).toContain("      - __wxconf_lifted_run_0__\n\n\n");
+    expect(runs[1]).toMatchObject({ line: 7 + MIN_RUN + 3, col: 9 });
+    expect(lifted).toBe(`${HEADER}      - __wxconf_lifted_run_0__\nmenu: null\n  - name: second\n    members:\n      - __wxconf_lifted_run_1__\n`);
+    // Lifted line 8 (menu: null) is line 7 + MIN_RUN as written; lines before a run keep theirs.
+    expect([6, 7, 8, 11].map((line) => originalLine(line, runs))).toEqual([6, 7, 7 + MIN_RUN, 7 + MIN_RUN + 3]);
+  });
+
+  it("report a YAML error after a lifted run where the yaml library reports it on the file as written", () => {
+    const text = `${HEADER}${block(openids(MIN_RUN + 3))}menu: { a: 1 } }\nprune: {}\n`;
+    const lineCounter = new LineCounter();
+    const expected = parseDocument(text, { lineCounter }).errors.map((error) => lineCounter.linePos(error.pos[0]));
+    expect(expected.length).toBeGreaterThan(0);
+    const { issues } = parseSource("wxconf.yaml", text);
+    expect(issues.map(({ line, col }) => ({ line, col }))).toEqual(expected);
+    expect(issues[0]?.line).toBe(7 + MIN_RUN + 3);
   });
 
   it("leave short lists to the yaml library", () => {

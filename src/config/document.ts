@@ -1,6 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from "yaml";
 import type { ConfigIssue } from "./issues.js";
-import { liftPlainRuns, restoreRuns, type LiftedRun } from "./lift.js";
+import { liftPlainRuns, originalLine, restoreRuns, type LiftedRun } from "./lift.js";
 
 export type Path = ReadonlyArray<string | number>;
 
@@ -27,7 +27,7 @@ export function parseSource(file: string, source: string): ParsedSource {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false });
   const position = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
-    return { line, col };
+    return { line: originalLine(line, runs), col };
   };
   const issueAtOffset = (offset: number, message: string): ConfigIssue => ({ file, ...position(offset), message });
 

@@ -52,7 +52,9 @@ export function interpolate(data: unknown, env: Readonly<Record<string, string |
     }
     if (Array.isArray(value)) {
       if (VERBATIM_FIELDS.some((field) => samePath(field, path))) return value;
-      return value.map((item, index) => visit(item, [...path, index]));
+      // A string without `$` stays as it is, and no secret or verbatim field is a list item: a list of a
+      // million members is copied without a path for each.
+      return value.map((item, index) => (typeof item === "string" && !item.includes("$") ? item : visit(item, [...path, index])));
     }
     if (value !== null && typeof value === "object") {
       return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, visit(item, [...path, key])]));

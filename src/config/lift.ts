@@ -1,12 +1,13 @@
 // A fast path for very long `members` lists. The yaml library spends about 10 µs on every list item, and
-// a tag can declare 100 000 followers: over a second. A long run of plain openids (`- oAbC_12-x`) under a
-// `members:` key is lifted out before parsing and put back after. The run leaves one placeholder item and
-// blank lines, so every other line keeps its number and every error its position. Anything that is not
-// plainly a string (quotes, comments, numbers, booleans...) stays with the yaml library.
+// a tag can declare a million followers. A long run of plain openids (`- oAbC_12-x`) under a `members:` key
+// is lifted out before parsing and put back after. The run leaves one placeholder item in one line, so the
+// yaml library never walks its lines; originalLine() gives every later line its number back, so every error
+// keeps its position. Anything that is not plainly a string (quotes, comments, numbers, booleans...) stays
+// with the yaml library.
 
 export interface LiftedRun {
   placeholder: string;
-  /** Line and column of the first item's value, 1-based. */
+  /** Line and column of the first item's value, 1-based, in the file as written. */
   line: number;
   col: number;
   items: string[];
@@ -15,8 +16,9 @@ export interface LiftedRun {
 /** Shorter runs are left to the yaml library: the fast path only matters at scale. */
 export const MIN_RUN = 256;
 
-const MEMBERS_KEY = /^( *)(?:- )?members: *\r?$/;
-const PLAIN_ITEM = /^( *)- ([A-Za-z0-9_-]+) *\r?$/;
+const MEMBERS_KEY = /^( *)(?:- )?members: *\r?$/gm;
+/** One item line, from its start: indent, the value, and whether the line ends in CRLF. */
+const PLAIN_ITEM = /( *)- ([A-Za-z0-9_-]+) *(\r?)(?:\n|$)/y;
 /** Plain words YAML 1.2 reads as something other than a string. */
 const NOT_A_STRING = /^(?:[-+]?(?:0x[0-9a-fA-F]+|0o[0-7]+|[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?)|true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
 
@@ -25,30 +27,61 @@ export function liftPlainRuns(text: string): { text: string; runs: LiftedRun[] }
   for (let index = text.indexOf("\n"); index >= 0 && newlines < MIN_RUN; index = text.indexOf("\n", index + 1)) newlines++;
   if (newlines < MIN_RUN) return { text, runs: [] };
 
-  const lines = text.split("\n");
   const runs: LiftedRun[] = [];
-  for (let keyLine = 0; keyLine < lines.length; keyLine++) {
-    const key = MEMBERS_KEY.exec(lines[keyLine] ?? "");
-    const first = key ? PLAIN_ITEM.exec(lines[keyLine + 1] ?? "") : null;
-    if (!key || !first || (first[1] ?? "").length < (key[1] ?? "").length) continue;
-    const indent = first[1] ?? "";
+  const pieces: string[] = [];
+  let copied = 0;
+  let line = 1;
+  let counted = 0;
+  /** The 1-based line of `offset`, counting on from the last offset asked (offsets only grow). */
+  const lineOf = (offset: number) => {
+    for (let index = text.indexOf("\n", counted); index >= 0 && index < offset; index = text.indexOf("\n", index + 1)) line++;
+    counted = offset;
+    return line;
+  };
+  MEMBERS_KEY.lastIndex = 0;
+  for (let key = MEMBERS_KEY.exec(text); key; key = MEMBERS_KEY.exec(text)) {
+    const runStart = text.indexOf("\n", key.index) + 1;
+    if (runStart === 0) break;
     const items: string[] = [];
-    let next = keyLine + 1;
-    for (; next < lines.length; next++) {
-      const item = PLAIN_ITEM.exec(lines[next] ?? "");
-      if (!item || item[1] !== indent || NOT_A_STRING.test(item[2] ?? "")) break;
+    let indent: string | undefined;
+    let cr = "";
+    let end = runStart;
+    for (PLAIN_ITEM.lastIndex = runStart; end < text.length; end = PLAIN_ITEM.lastIndex) {
+      const item = PLAIN_ITEM.exec(text);
+      if (!item || (indent !== undefined && item[1] !== indent) || NOT_A_STRING.test(item[2] ?? "")) break;
+      if (indent === undefined) {
+        indent = item[1] ?? "";
+        cr = item[3] ?? "";
+        if (indent.length < (key[1] ?? "").length) break;
+      }
       items.push(item[2] ?? "");
     }
-    if (items.length >= MIN_RUN) {
+    if (items.length >= MIN_RUN && indent !== undefined) {
       const placeholder = `__wxconf_lifted_run_${runs.length}__`;
-      const cr = (lines[keyLine + 1] ?? "").endsWith("\r") ? "\r" : "";
-      lines[keyLine + 1] = `${indent}- ${placeholder}${cr}`;
-      for (let blank = keyLine + 2; blank < next; blank++) lines[blank] = cr;
-      runs.push({ placeholder, line: keyLine + 2, col: indent.length + 3, items });
+      runs.push({ placeholder, line: lineOf(runStart), col: indent.length + 3, items });
+      pieces.push(text.slice(copied, runStart), `${indent}- ${placeholder}${cr}${text[end - 1] === "\n" ? "\n" : ""}`);
+      copied = end;
+      line += items.length - (text[end - 1] === "\n" ? 0 : 1);
+      counted = end;
     }
-    keyLine = next - 1;
+    MEMBERS_KEY.lastIndex = Math.max(end, MEMBERS_KEY.lastIndex);
   }
-  return { text: runs.length > 0 ? lines.join("\n") : text, runs };
+  if (runs.length === 0) return { text, runs };
+  pieces.push(text.slice(copied));
+  return { text: pieces.join(""), runs };
+}
+
+/** The line in the file as written of a line of the lifted text: each run before it took items - 1 more. */
+export function originalLine(liftedLine: number, runs: readonly LiftedRun[]): number {
+  let line = liftedLine;
+  let removed = 0;
+  for (const run of runs) {
+    // The run's placeholder sits at run.line - removed in the lifted text.
+    if (run.line - removed >= liftedLine) break;
+    removed += run.items.length - 1;
+    line += run.items.length - 1;
+  }
+  return line;
 }
 
 /** Puts every lifted run back in place of its placeholder. */
@@ -56,8 +89,18 @@ export function restoreRuns(data: unknown, runs: readonly LiftedRun[]): unknown 
   if (runs.length === 0) return data;
   const byPlaceholder = new Map(runs.map((run) => [run.placeholder, run.items]));
   const visit = (value: unknown): unknown => {
-    if (Array.isArray(value))
-      return value.flatMap((item) => (typeof item === "string" && byPlaceholder.has(item) ? (byPlaceholder.get(item) as string[]) : [visit(item)]));
+    if (Array.isArray(value)) {
+      // A loop (flatMap costs a tenth of a second on a million items); a list that is one run is the run.
+      const only = value.length === 1 && typeof value[0] === "string" ? byPlaceholder.get(value[0]) : undefined;
+      if (only) return only;
+      const restored: unknown[] = [];
+      for (const item of value) {
+        const run = typeof item === "string" ? byPlaceholder.get(item) : undefined;
+        if (run) for (const openid of run) restored.push(openid);
+        else restored.push(visit(item));
+      }
+      return restored;
+    }
     if (value !== null && typeof value === "object") {
       for (const [key, item] of Object.entries(value)) (value as Record<string, unknown>)[key] = visit(item);
     }

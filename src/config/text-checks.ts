@@ -38,8 +38,16 @@ export function checkTexts(data: unknown): TextProblem[] {
       const problem = problemOf(value);
       if (problem) problems.push({ path, at: "value", message: `this value ${problem}` });
     } else if (Array.isArray(value)) {
-      // A loop, not recursion per item: a list may hold a million members.
-      for (let index = 0; index < value.length; index++) visit(value[index], [...path, index]);
+      // A loop, with a path only for a problem: a list may hold a million members. No secret field is a
+      // list item; token_command's are skipped as its strings are.
+      for (let index = 0; index < value.length; index++) {
+        const item = value[index];
+        if (typeof item !== "string") visit(item, [...path, index]);
+        else if (path[0] !== "token_command") {
+          const problem = problemOf(item);
+          if (problem) problems.push({ path: [...path, index], at: "value", message: `this value ${problem}` });
+        }
+      }
     } else if (value !== null && typeof value === "object") {
       for (const [key, item] of Object.entries(value)) {
         const problem = problemOf(key);

@@ -2,7 +2,7 @@
 // dependencies and checksums what the plan depends on. It names no kind: the registry lists them.
 import { append } from "../append.js";
 import type { DesiredState } from "../resources/kind.js";
-import { canonicalJson, sha256 } from "../json.js";
+import { canonicalSha256 } from "../json.js";
 import { managedKinds } from "../resources/index.js";
 import {
   PlanError,
@@ -31,7 +31,7 @@ export async function readLive(desired: DesiredState, reader: ReadClient): Promi
   return live;
 }
 
-const digest = (value: unknown) => `sha256:${sha256(canonicalJson(value))}`;
+const digest = (value: unknown) => `sha256:${canonicalSha256(value)}`;
 
 /** The file and the live facts each kind says its plan depends on (never a volatile counter). */
 export function planFingerprint(desired: DesiredState, live: LiveState, kinds: readonly ResourceModule[], changes: readonly Change[]): Fingerprint {

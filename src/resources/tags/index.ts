@@ -1,4 +1,5 @@
-import { isJsonObject, type Json } from "../../json.js";
+import { isJsonObject, type Json, sha256 } from "../../json.js";
+import { memberIndex } from "./member-index.js";
 import { requests, type Placeholder } from "../../wechat/requests.js";
 import { isSystemTag, TAG_LIMITS } from "../../wechat/rules.js";
 import type { ApiTag } from "../../wechat/types.js";
@@ -108,11 +109,37 @@ function memberDetails(add: readonly string[], remove: readonly string[]): Detai
   return details;
 }
 
+/**
+ * Who to tag and untag: the live members are looked up in the file's list's index (made by validate), one
+ * map operation each. `wanted` has no duplicates (validate refuses them).
+ */
 function diffMembers(wanted: readonly string[] | undefined, current: readonly string[]): { add: string[]; remove: string[] } {
   if (!wanted) return { add: [], remove: [] };
-  const have = new Set(current);
-  const want = new Set(wanted);
-  return { add: wanted.filter((openid) => !have.has(openid)), remove: current.filter((openid) => !want.has(openid)) };
+  const { positions } = memberIndex(wanted);
+  const kept = new Uint8Array(wanted.length);
+  const remove: string[] = [];
+  for (const openid of current) {
+    const position = positions.get(openid);
+    if (position === undefined) remove.push(openid);
+    else kept[position] = 1;
+  }
+  return { add: wanted.filter((_, position) => kept[position] === 0), remove };
+}
+
+/**
+ * The live members as the fingerprint needs them, whatever order WeChat's pages list them in: how many, and
+ * a digest of their 32-bit hashes, sorted. Sorting a million openids takes half a second, their hashes a
+ * tenth. A collision could only blur which address a refusal names: the steps, in the checksum too, already
+ * differ for any other set of members.
+ */
+function membersSummary(members: readonly string[]): { count: number; sha256: string } {
+  const hashes = new Uint32Array(members.length);
+  members.forEach((openid, index) => {
+    let hash = 0x811c9dc5;
+    for (let at = 0; at < openid.length; at++) hash = Math.imul(hash ^ openid.charCodeAt(at), 0x01000193);
+    hashes[index] = hash;
+  });
+  return { count: members.length, sha256: sha256(new Uint8Array(hashes.sort().buffer)) };
 }
 
 export const tagsKind = defineKind({
@@ -313,7 +340,7 @@ export const tagsKind = defineKind({
         const members = live.members?.[String(tag.id)];
         return [
           address,
-          { id: tag.id, name: tag.name, ...(members && { members: [...members].sort() }), ...(deleted.has(address) && { followers: tag.count }) },
+          { id: tag.id, name: tag.name, ...(members && { members: membersSummary(members) }), ...(deleted.has(address) && { followers: tag.count }) },
         ];
       }),
     );

@@ -1,8 +1,8 @@
 // The `tags` section: user tags by name, their previous names (renames) and, optionally, their members.
-import { append } from "../../append.js";
 import { problemAt, type RuleProblem } from "../../config/issues.js";
 import { asArray, asObject, asString, type Loose } from "../../config/loose.js";
 import { checkTagName, TAG_LIMITS, type RulePath } from "../../wechat/rules.js";
+import { memberIndex } from "./member-index.js";
 
 export interface DesiredTag {
   name: string;
@@ -39,21 +39,10 @@ export function checkTags(file: Readonly<Loose>): RuleProblem[] {
     asArray(fields?.previously).forEach((previous, previousIndex) => {
       if (typeof previous === "string") claim(previous, ["tags", index, "previously", previousIndex], `a previous name of '${name}'`);
     });
-    append(
-      problems,
-      duplicates(asArray(fields?.members), ["tags", index, "members"], (openid) => `follower ${openid} is listed twice in '${name}'`),
-    );
-  });
-  return problems;
-}
-
-function duplicates(items: unknown[], path: RulePath, message: (item: string) => string): RuleProblem[] {
-  const seen = new Set<string>();
-  const problems: RuleProblem[] = [];
-  items.forEach((item, index) => {
-    if (typeof item !== "string") return;
-    if (seen.has(item)) problems.push(problemAt([...path, index], message(item)));
-    seen.add(item);
+    const members = asArray(fields?.members);
+    for (const position of memberIndex(members).duplicates) {
+      problems.push(problemAt(["tags", index, "members", position], `follower ${String(members[position])} is listed twice in '${name}'`));
+    }
   });
   return problems;
 }
