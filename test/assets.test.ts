@@ -123,6 +123,30 @@ describe("assets", () => {
     expect(plan.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
   });
 
+  it("an asset uploaded twice (two applies at once) is one image again after the next apply, keeping the copy the menu uses", async () => {
+    for (const menuUsesTwin of [false, true]) {
+      const { emulator, cli } = await session(FILE);
+      expect((await cli(["apply", "--auto-approve"])).code).toBe(0);
+      // The other job's upload of the same bytes, under the same content-hashed name.
+      const first = uploadOf(emulator, "banner");
+      const twin = { ...(first as NonNullable<typeof first>), media_id: "TWIN_MEDIA_ID" };
+      emulator.account.materials.push(twin);
+      if (menuUsesTwin) emulator.account.menu = JSON.parse(JSON.stringify(emulator.account.menu).replace(first?.media_id ?? "", twin.media_id));
+      const kept = menuUsesTwin ? twin.media_id : first?.media_id;
+      const gone = menuUsesTwin ? first?.media_id : twin.media_id;
+
+      const plan = await cli(["plan"]);
+      expect(plan.stdout).toContain(`a second upload of ${first?.name} (two applies at once): asset.banner keeps one`);
+      expect(plan.stdout).toContain("Plan: 0 to add, 0 to change, 1 to destroy.");
+      const before = emulator.calls().writes;
+      expect((await cli(["apply", "--auto-approve"])).code).toBe(0);
+      expect(emulator.calls().writes - before).toBe(1);
+      expect(emulator.account.materials.filter((material) => material.name === first?.name).map((material) => material.media_id)).toEqual([kept]);
+      expect(mediaIds(emulator.account.menu?.button ?? [])).not.toContain(gone);
+      expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(0);
+    }
+  });
+
   it("a lost upload answer is confirmed by listing the material: never uploaded twice", async () => {
     const { emulator, cli } = await session(FILE, {}, { rules: [{ path: "/cgi-bin/material/add_material", kind: "lost_write" }] });
     const apply = await cli(["apply", "--auto-approve"]);

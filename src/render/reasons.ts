@@ -35,6 +35,7 @@ const SENTENCES: Record<string, (args: Args) => string> = {
   asset_missing: (args) => `the account has no image named ${String(args.filename)}`,
   asset_changed: (args) => `the file changed: ${String(args.filename)} is a new upload (the account has ${String(args.previous)})`,
   asset_pruned: () => "an earlier upload no asset of the file uses, and prune.assets is true",
+  asset_duplicate: (args) => `a second upload of ${String(args.filename)} (two applies at once): ${String(args.of)} keeps one`,
   // the default menu
   menu_missing: () => "the account has no default menu",
   menu_null: () => "the file sets menu: null; WeChat has no call that deletes only the default menu, so every conditional menu goes with it",

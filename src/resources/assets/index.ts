@@ -32,8 +32,11 @@ export const assetsKind = defineKind({
   fromFile: assetsFromFile,
   prunable: true,
 
+  // The live menus say when an upload may be deleted: read for prune, or when an asset was uploaded twice.
   async read(desired, session) {
-    const [materials, menu] = await Promise.all([session.materials(), desired.prune.assets ? session.menu() : undefined]);
+    const menuRead = desired.prune.assets ? session.menu() : undefined;
+    const materials = await session.materials();
+    const menu = await (menuRead ?? (twinsOf(desired, materials).length > 0 ? session.menu() : undefined));
     return { materials, ...(menu && { menu }) };
   },
 
@@ -42,10 +45,16 @@ export const assetsKind = defineKind({
     const images = (live.materials ?? []).filter((material) => material.type === "image");
     const assetIds = new Map<string, string | Placeholder>();
     const wanted = new Set<string>();
+    const usedByMenus = new Set(
+      [...(live.menu?.default ? [live.menu.default] : []), ...(live.menu?.conditional ?? [])].flatMap((menu) => mediaIdsOf(menu.button)),
+    );
     for (const asset of desired.assets ?? []) {
       const address = addressOf("asset", asset.name);
       wanted.add(asset.filename);
-      const uploaded = images.find((material) => material.name === asset.filename);
+      // Of two uploads (two applies at once), the one a live menu uses stays: no menu write for it.
+      const copies = images.filter((material) => material.name === asset.filename);
+      const uploaded = copies.find((copy) => usedByMenus.has(copy.media_id)) ?? copies[0];
+      for (const twin of copies) if (twin !== uploaded) append(plan.steps, twinSteps(twin, address, desired, live, plan));
       if (uploaded) {
         assetIds.set(asset.name, uploaded.media_id);
         continue;
@@ -78,10 +87,11 @@ export const assetsKind = defineKind({
   },
 
   fingerprint(live) {
+    // By media_id: two uploads of one asset share its name.
     return Object.fromEntries(
       (live.materials ?? [])
         .filter((material) => UPLOADED_NAME.test(material.name))
-        .map((material) => [addressOf("asset", material.name), { media_id: material.media_id }]),
+        .map((material) => [addressOf("asset", material.media_id), { name: material.name }]),
     );
   },
 
@@ -148,6 +158,56 @@ export const assetsKind = defineKind({
  * with prune.assets and --allow-destroy, after the menus that used them are replaced, and never while a
  * menu the file does not manage uses them. Material wxconf did not upload is never touched.
  */
+/** Images uploaded under an asset's name beyond the first: two applies at once each uploaded it. */
+function twinsOf(desired: DesiredState, materials: readonly ApiMaterial[]): ApiMaterial[] {
+  const names = new Set((desired.assets ?? []).map((asset) => asset.filename));
+  const seen = new Set<string>();
+  return materials.filter((material) => {
+    if (material.type !== "image" || !names.has(material.name)) return false;
+    const before = seen.size;
+    return seen.add(material.name).size === before;
+  });
+}
+
+/**
+ * A second upload of an asset's bytes (two applies at once) is deleted whatever prune says, as a duplicate
+ * template is, so that each asset is one image; after the menus stop using it, unless a menu the file does
+ * not manage (or names by id) uses it.
+ */
+function twinSteps(twin: ApiMaterial, of: string, desired: DesiredState, live: LiveState, plan: KindPlan): StepDraft[] {
+  const address = addressOf("asset", twin.media_id);
+  const after = deletableAfter(twin.media_id, desired, live);
+  if (!after) {
+    plan.unmanaged.push({
+      address,
+      kind: "asset",
+      note: `a second upload of ${twin.name} (${twin.media_id}) that a menu this file does not manage uses, or that the file names by id: kept`,
+    });
+    return [];
+  }
+  plan.changes.push({
+    address,
+    kind: "asset",
+    name: twin.name,
+    actions: ["delete"],
+    reason_code: "asset_duplicate",
+    reason_args: { of, filename: twin.name },
+    before: { media_id: twin.media_id, name: twin.name },
+    after: null,
+    details: [],
+  });
+  return [
+    {
+      id: `${address}:delete`,
+      ...(after.length > 0 && { after }),
+      removes: true,
+      address,
+      description: `delete duplicate material ${twin.name} (${twin.media_id})`,
+      request: requests.deleteMaterial(twin.media_id),
+    },
+  ];
+}
+
 function pruneSteps(desired: DesiredState, live: LiveState, images: readonly ApiMaterial[], wanted: ReadonlySet<string>, plan: KindPlan): StepDraft[] {
   const steps: StepDraft[] = [];
   for (const material of images) {
