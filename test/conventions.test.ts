@@ -38,6 +38,30 @@ describe("validate as a linter", () => {
     expect(warned.code).toBe(0);
     expect(warned.stdout).toMatch(/^::warning file=wxconf\.yaml,line=\d+,col=\d+::button '服务' has sub buttons/m);
   });
+
+  it("plan --format github: the text plan, then destructive changes and warnings as annotations and the summary as a notice; failures annotated", async () => {
+    const emulator = await accounts.start({ followers: ["oA", "oB"], tags: [{ id: 100, name: "old%tag", members: ["oA"] }] });
+    const env = { WXCONF_API_BASE: emulator.url, WXCONF_APP_SECRET: emulator.appSecret };
+    const dir = workdir({ "wxconf.yaml": yamlFile("tags: [{ name: VIP }]\nprune: { tags: true }\n") });
+    const result = await runCli(["plan", "--format", "github"], { cwd: dir, env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("+ tag.VIP");
+    expect(result.stdout).toMatch(/^::warning file=wxconf\.yaml,title=destructive%3A tag_with_followers::tag\.old%25tag: .*1 follower/m);
+    expect(result.stdout).toMatch(/^::notice file=wxconf\.yaml,title=wxconf plan::Plan: 1 to add, 0 to change, 1 to destroy\.$/m);
+    const drift = await runCli(["drift", "--format", "github"], { cwd: dir, env });
+    expect(drift.code).toBe(2);
+    expect(drift.stdout).toMatch(/^::notice file=wxconf\.yaml,title=wxconf drift::Drift: 2 difference\(s\)/m);
+
+    const failed = await runCli(["plan", "--format", "github"], { cwd: workdir({ "wxconf.yaml": BAD }), env });
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain("::error file=wxconf.yaml,line=5,col=34::'type' is 'clik' (did you mean 'click'?)");
+    const unreachable = await runCli(["plan", "--format", "github"], {
+      cwd: dir,
+      env: { ...env, WXCONF_API_BASE: "http://127.0.0.1:9", WXCONF_RETRY_BASE_MS: "1" },
+    });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stdout).toMatch(/^::error file=wxconf\.yaml,title=wxconf failed::.*ECONNREFUSED/m);
+  });
 });
 
 describe("conventions", () => {

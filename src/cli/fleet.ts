@@ -247,6 +247,8 @@ export type AccountsOptions = FleetOptions & { config?: string[]; format?: strin
 export async function runManyAccounts(command: Command, files: string[], options: AccountsOptions, out: Console, interrupts: Interrupts): Promise<ExitCode> {
   const forFile = (file: string) => ({ ...options, config: file, format: options.format ?? "text" });
   if (options.out !== undefined) throw new Error("--out saves one plan: with several accounts, use --format json (one envelope for all)");
+  if (options.format === "github" && command !== "validate")
+    throw new Error("--format github annotates one account's file: with several accounts, use --format markdown or json");
   if (command === "apply" && !options.autoApprove) throw new Error("apply on several accounts needs --auto-approve (there is no prompt per account)");
   const run: AccountRun = async (file, buffer) => {
     if (command === "validate") return validateAccount(file, buffer);

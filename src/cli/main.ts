@@ -99,7 +99,7 @@ const apiBaseOption = () => new Option("--api-base <url>", "the WeChat API base 
 
 accountsOptions(program.command("plan"))
   .description("read the account, compare it with the file and show what apply would change (never writes)")
-  .addOption(formatOption(["text", "markdown", "json"]))
+  .addOption(formatOption(["text", "markdown", "json", "github"]))
   .option("--out <plan.json>", "also save the plan as JSON, for 'wxconf apply PLAN.json'")
   .option("--detailed-exitcode", "exit 2 when there are changes (0: none, 1: error)")
   .addOption(apiBaseOption())
@@ -130,7 +130,7 @@ accountsOptions(program.command("apply"))
 
 accountsOptions(program.command("drift"))
   .description("report what was changed outside wxconf; exit 0 in sync, 2 drift, 1 error")
-  .addOption(formatOption(["text", "markdown", "json"]))
+  .addOption(formatOption(["text", "markdown", "json", "github"]))
   .addOption(apiBaseOption())
   .option("--no-color", "do not colour the output")
   .action((options) => run(options, async () => forAccounts("drift")));

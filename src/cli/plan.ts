@@ -1,12 +1,18 @@
-import { writeOutputFile } from "../sink.js";
+import { ConfigError, type ConfigIssue } from "../config/issues.js";
 import { hasChanges, type Plan } from "../plan/model.js";
+import { annotation, issueAnnotation, renderPlanGithub } from "../render/github.js";
 import { renderPlanJson } from "../render/json.js";
+import type { Framing } from "../render/lines.js";
 import { type PlanFormat, renderPlan } from "../render/plan.js";
+import { PlanError } from "../resources/kind.js";
+import { writeOutputFile } from "../sink.js";
 import { elapsed, openForReading, type AccountOptions } from "./account.js";
 import type { Console } from "./console.js";
+import { describeError } from "./errors.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 
-export type Format = PlanFormat;
+/** github: the text plan, with its warnings, destructive changes and summary as workflow annotations. */
+export type Format = PlanFormat | "github";
 
 export interface PlanOptions extends AccountOptions {
   format: Format;
@@ -16,6 +22,10 @@ export interface PlanOptions extends AccountOptions {
 
 /** Reads the account (only reads: the client cannot write) and computes the plan. */
 export async function readPlan(options: AccountOptions, out: Console): Promise<Plan> {
+  return (await readPlanAndWarnings(options, out)).plan;
+}
+
+async function readPlanAndWarnings(options: AccountOptions, out: Console): Promise<{ plan: Plan; warnings: ConfigIssue[] }> {
   const { config, client } = openForReading(options, out);
   try {
     // The planner loads while the token request is in flight.
@@ -25,15 +35,37 @@ export async function readPlan(options: AccountOptions, out: Console): Promise<P
     const started = Date.now();
     const { plan } = await makePlan(options.config, config.desired, client.read);
     out.error(`Read the account in ${elapsed(started)} with ${client.stats().requests} API call(s).\n`);
-    return plan;
+    return { plan, warnings: config.warnings };
   } finally {
     await client.close();
   }
 }
 
+/** Reads and prints the plan in the format asked for; as github, a failure is annotated too (and thrown). */
+export async function showPlan(options: AccountOptions & { format: Format }, framing: Framing, out: Console): Promise<Plan> {
+  if (options.format !== "github") {
+    const plan = await readPlan(options, out);
+    out.info(renderPlan(plan, options.format, framing, out.colorOut).replace(/\n$/, ""));
+    return plan;
+  }
+  try {
+    const { plan, warnings } = await readPlanAndWarnings(options, out);
+    out.info(renderPlanGithub(plan, framing, warnings).replace(/\n$/, ""));
+    return plan;
+  } catch (error) {
+    for (const line of failureAnnotations(error, options.config)) out.info(line);
+    throw error;
+  }
+}
+
+function failureAnnotations(error: unknown, file: string): string[] {
+  if (error instanceof ConfigError) return error.issues.map((issue) => issueAnnotation("error", issue));
+  if (error instanceof PlanError) return error.problems.map((message) => annotation("error", { file, title: "wxconf cannot plan this", message }));
+  return [annotation("error", { file, title: "wxconf failed", message: describeError(error, false) })];
+}
+
 export async function runPlan(options: PlanOptions, out: Console): Promise<ExitCode> {
-  const plan = await readPlan(options, out);
-  out.info(renderPlan(plan, options.format, "plan", out.colorOut).replace(/\n$/, ""));
+  const plan = await showPlan(options, "plan", out);
   if (options.out) {
     writeOutputFile(options.out, renderPlanJson(plan));
     out.error(`\nSaved the plan to ${options.out}: 'wxconf apply ${options.out}' applies it if the account has not changed.`);

@@ -1,4 +1,5 @@
 import { ConfigError, type ConfigIssue, formatWarning } from "../config/issues.js";
+import { issueAnnotation } from "../render/github.js";
 import { loadConfig } from "../resources/load.js";
 import type { Console } from "./console.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
@@ -7,14 +8,6 @@ export interface ValidateOptions {
   config: string;
   format?: "text" | "json" | "github";
 }
-
-type Severity = "error" | "warning";
-
-/** GitHub workflow commands: annotations on the pull request's diff; their values escape %, CR and LF. */
-const escapeData = (text: string) => text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-const escapeProperty = (text: string) => escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
-const annotation = (severity: Severity, issue: ConfigIssue) =>
-  `::${severity} file=${escapeProperty(issue.file)}${issue.line > 0 ? `,line=${issue.line},col=${issue.col}` : ""}::${escapeData(issue.message)}`;
 
 /** Offline: reads and checks the file, makes no network call. */
 export function runValidate(options: ValidateOptions, out: Console): ExitCode {
@@ -31,8 +24,8 @@ export function runValidate(options: ValidateOptions, out: Console): ExitCode {
     const problems = [...errors.map((issue) => ({ ...issue, severity: "error" })), ...warnings.map((issue) => ({ ...issue, severity: "warning" }))];
     out.info(JSON.stringify({ format_version: "1.0", file: options.config, valid: errors.length === 0, problems }, null, 2));
   } else if (format === "github") {
-    for (const issue of errors) out.info(annotation("error", issue));
-    for (const issue of warnings) out.info(annotation("warning", issue));
+    for (const issue of errors) out.info(issueAnnotation("error", issue));
+    for (const issue of warnings) out.info(issueAnnotation("warning", issue));
     out.error(errors.length ? `${errors.length} problem(s) found in ${options.config}` : `${options.config} is valid`);
   } else {
     for (const warning of warnings) out.error(formatWarning(warning));
