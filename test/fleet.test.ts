@@ -111,6 +111,18 @@ describe("a fleet", () => {
     expect(markdown.stdout).toContain(`<details><summary>${appId(2)} (`);
   });
 
+  it("opens the next accounts while others are planned: their tokens are fetched ahead, once per account", async () => {
+    const { emulator, dir, env } = await fleet(6);
+    const result = await runCli(["plan", "-c", dir, "--parallelism", "2"], { cwd: dir, env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("6 account(s): 0 with errors, 0 that differ.");
+    const calls = emulator.calls();
+    expect(calls.byPath["/cgi-bin/stable_token"]).toBe(6);
+    // Two running and two ahead: the first four calls are tokens, before any account's read.
+    const paths = [...calls.calls].sort((a, b) => a.receivedMs - b.receivedMs).map((call) => call.path);
+    expect(paths.slice(0, 4)).toEqual(Array(4).fill("/cgi-bin/stable_token"));
+  });
+
   it("the emulator prints each account's credentials", async () => {
     const dir = workdir({
       "state.yaml": `accounts:\n  - { app_id: ${appId(1)}, app_secret: ${secret(1)} }\n  - { app_id: ${appId(2)}, app_secret: ${secret(2)} }\n`,

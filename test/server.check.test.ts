@@ -48,15 +48,16 @@ async function check(url: string, mode: string, extra: string[] = []) {
   return { ...result, report: JSON.parse(result.stdout) as Report };
 }
 
-/** The example server, started as a user starts it. */
+/** The example server, started as a user starts it, on a free port (its first line says which). */
 async function startExample(): Promise<MessageServer> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawn(process.execPath, ["examples/server/server.mjs"], {
-    env: { PATH: process.env.PATH ?? "", WXCONF_SERVER_TOKEN: TOKEN, WXCONF_SERVER_AES_KEY: AES_KEY, WXCONF_APP_ID: APP_ID, PORT: String(port) },
+    env: { PATH: process.env.PATH ?? "", WXCONF_SERVER_TOKEN: TOKEN, WXCONF_SERVER_AES_KEY: AES_KEY, WXCONF_APP_ID: APP_ID, PORT: "0" },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
-  return { url: `http://127.0.0.1:${port}/wechat`, close: async () => void child.kill() };
+  const line = await new Promise<string>((resolve) => child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString("utf8"))));
+  const url = /http:\/\/127\.0\.0\.1:\d+\/wechat/.exec(line)?.[0];
+  if (!url) throw new Error(`the example server said '${line.trim()}', not its address`);
+  return { url, close: async () => void child.kill() };
 }
 
 async function flawed(flaws: Flaws): Promise<MessageServer> {

@@ -93,5 +93,7 @@ export function createMessageServer({ token, encodingAesKey, appId, onMessage = 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const { WXCONF_SERVER_TOKEN: token, WXCONF_SERVER_AES_KEY: encodingAesKey, WXCONF_APP_ID: appId, PORT = "8080" } = process.env;
   if (!token || !appId) throw new Error("set WXCONF_SERVER_TOKEN and WXCONF_APP_ID (and WXCONF_SERVER_AES_KEY for compatible and safe modes)");
-  createMessageServer({ token, encodingAesKey, appId }).listen(Number(PORT), "127.0.0.1", () => console.log(`message server on http://127.0.0.1:${PORT}/wechat`));
+  // PORT=0 takes a free port; the line says which.
+  const server = createMessageServer({ token, encodingAesKey, appId });
+  server.listen(Number(PORT), "127.0.0.1", () => console.log(`message server on http://127.0.0.1:${server.address().port}/wechat`));
 }

@@ -15,6 +15,7 @@ import type { Console } from "./console.js";
 import { describeError } from "./errors.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import type { Interrupts } from "./interrupt.js";
+import type { OpenedAccount } from "./plan.js";
 
 export const FLEET_FORMAT_VERSION = "1.0";
 export const DEFAULT_ACCOUNT_PARALLELISM = 10;
@@ -85,16 +86,24 @@ function appIdOf(file: string): string {
   }
 }
 
-export type AccountRun = (file: string, out: Console) => Promise<{ code: ExitCode; plan?: Plan }>;
+/** One account's command; `opened` is what `open` (if given) made of the file ahead of its turn. */
+export type AccountRun<Opened = undefined> = (file: string, out: Console, opened?: Opened) => Promise<{ code: ExitCode; plan?: Plan }>;
+
+/** Opens an account ahead of its turn: what can start before the command itself (a file read, a token). */
+export interface AccountOpener<Opened> {
+  open(file: string, out: Console): Opened;
+  close(opened: Opened): void;
+}
 
 /** Runs `run` for every selected account, at most `parallelism` at once, and reports. */
-export async function runFleet(
+export async function runFleet<Opened>(
   command: string,
   files: string[],
   options: FleetOptions & { format?: string; detailedExitcode?: boolean },
   out: Console,
   interrupts: Interrupts,
-  run: AccountRun,
+  run: AccountRun<Opened>,
+  opener?: AccountOpener<Opened>,
 ): Promise<ExitCode> {
   if (process.env.WXCONF_ACCESS_TOKEN) {
     throw new Error(
@@ -114,15 +123,35 @@ export async function runFleet(
   let done = 0;
   out.error(`${command}: ${targets.length} account(s), ${Math.min(parallelism, targets.length)} at a time…`);
 
+  // With an opener, the next `parallelism` accounts are opened while the running ones work: when a worker
+  // takes one, its first round trip (the token) is already done. A failure to open is that account's error.
+  const buffers: Array<ReturnType<typeof bufferedConsole>> = [];
+  const ahead = new Map<number, { opened: Opened } | { failed: unknown }>();
+  const openAhead = (index: number) => {
+    if (!opener || index >= targets.length || buffers[index]) return;
+    const buffer = bufferedConsole();
+    buffers[index] = buffer;
+    try {
+      ahead.set(index, { opened: opener.open((targets[index] as Target).file, buffer) });
+    } catch (error) {
+      ahead.set(index, { failed: error });
+    }
+  };
+  for (let index = 0; index < 2 * parallelism; index++) openAhead(index);
+
   const worker = async () => {
     for (let index = next++; index < targets.length; index = next++) {
       const target = targets[index] as Target;
       if (interrupts.received) break;
-      const buffer = bufferedConsole();
+      openAhead(index + parallelism);
+      const buffer = buffers[index] ?? bufferedConsole();
+      const prepared = ahead.get(index);
+      ahead.delete(index);
       let code: ExitCode;
       let plan: Plan | undefined;
       try {
-        ({ code, plan } = await run(target.file, buffer));
+        if (prepared && "failed" in prepared) throw prepared.failed;
+        ({ code, plan } = await run(target.file, buffer, prepared?.opened));
       } catch (error) {
         buffer.error(describeError(error, false));
         code = EXIT.error;
@@ -139,6 +168,8 @@ export async function runFleet(
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallelism, targets.length) }, worker));
+  // Opened, never run (an interrupt): let them go.
+  for (const prepared of ahead.values()) if ("opened" in prepared) opener?.close(prepared.opened);
   const finished = results.filter(Boolean);
 
   if (options.format === "json") {
@@ -250,15 +281,22 @@ export async function runManyAccounts(command: Command, files: string[], options
   if (options.format === "github" && command !== "validate")
     throw new Error("--format github annotates one account's file: with several accounts, use --format markdown or json");
   if (command === "apply" && !options.autoApprove) throw new Error("apply on several accounts needs --auto-approve (there is no prompt per account)");
-  const run: AccountRun = async (file, buffer) => {
-    if (command === "validate") return validateAccount(file, buffer);
-    if (command === "plan" || command === "drift") {
-      const { readPlan } = await import("./plan.js");
-      const plan = await readPlan(forFile(file), buffer);
-      const format = (options.format === "json" ? "text" : (options.format ?? "text")) as "text" | "markdown";
+  if (command === "plan" || command === "drift") {
+    const [{ readPlan }, { openForReading }] = await Promise.all([import("./plan.js"), import("./account.js")]);
+    const format = (options.format === "json" ? "text" : (options.format ?? "text")) as "text" | "markdown";
+    const plans: AccountRun<OpenedAccount> = async (file, buffer, opened) => {
+      const plan = await readPlan(forFile(file), buffer, opened);
       buffer.info(renderPlan(plan, format, command, false).replace(/\n$/, ""));
       return { code: hasChanges(plan) ? EXIT.changes : EXIT.ok, plan };
-    }
+    };
+    const opener: AccountOpener<OpenedAccount> = {
+      open: (file, buffer) => openForReading(forFile(file), buffer),
+      close: (opened) => void opened.client.close(),
+    };
+    return runFleet(command, files, options, out, interrupts, plans, opener);
+  }
+  const run: AccountRun = async (file, buffer) => {
+    if (command === "validate") return validateAccount(file, buffer);
     if (command === "output")
       return { code: await (await import("./output.js")).runOutput({ ...forFile(file), format: (options.format ?? "json") as "json" }, buffer) };
     return {

@@ -20,13 +20,19 @@ export interface PlanOptions extends AccountOptions {
   detailedExitcode?: boolean;
 }
 
-/** Reads the account (only reads: the client cannot write) and computes the plan. */
-export async function readPlan(options: AccountOptions, out: Console): Promise<Plan> {
-  return (await readPlanAndWarnings(options, out)).plan;
+/** An account opened for reading: its file loaded and its token on the way (see openForReading). */
+export type OpenedAccount = ReturnType<typeof openForReading>;
+
+/**
+ * Reads the account (only reads: the client cannot write) and computes the plan. `opened`: the account
+ * already opened (a fleet opens the next accounts while others are planned, so their tokens are there).
+ */
+export async function readPlan(options: AccountOptions, out: Console, opened?: OpenedAccount): Promise<Plan> {
+  return (await readPlanAndWarnings(options, out, opened)).plan;
 }
 
-async function readPlanAndWarnings(options: AccountOptions, out: Console): Promise<{ plan: Plan; warnings: ConfigIssue[] }> {
-  const { config, client } = openForReading(options, out);
+async function readPlanAndWarnings(options: AccountOptions, out: Console, opened?: OpenedAccount): Promise<{ plan: Plan; warnings: ConfigIssue[] }> {
+  const { config, client } = opened ?? openForReading(options, out);
   try {
     // The planner loads while the token request is in flight.
     const [{ makePlan }, { managedKinds }] = await Promise.all([import("../plan/build.js"), import("../resources/index.js")]);
