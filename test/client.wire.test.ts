@@ -121,6 +121,17 @@ describe("retries with backoff", () => {
   });
 });
 
+describe("paging", () => {
+  it("refuses member pages whose next_openid comes back (they would go round for ever)", async () => {
+    const page = { count: 2, data: { openid: ["oA", "oB"] }, next_openid: "oB" };
+    const seen = replies("post", "/cgi-bin/user/tag/get", [page, { ...page, data: { openid: ["oC", "oD"] }, next_openid: "oD" }, page, page]);
+    const client = openReadClient(options());
+    await expect(client.read.getTagMembers(100)).rejects.toThrow(/next_openid oB came back/);
+    expect(seen).toHaveLength(3);
+    await client.close();
+  });
+});
+
 describe("writes whose answer was lost", () => {
   it("surfaces a reset after sending as an unknown outcome, without repeating the write", async () => {
     let sent = 0;

@@ -242,6 +242,7 @@ function readClient(caller: Caller): ReadClient {
     getTags: async () => normalizeTags(await read(ENDPOINTS.tagsGet, "tags", "list")),
     getTagMembers: async (tagId, knownCount) => {
       const members: string[] = [];
+      const cursors = new Set<string>();
       let next = "";
       for (;;) {
         // The last page may have no `data` (wechat-api.md §3); `count` is always there.
@@ -249,6 +250,13 @@ function readClient(caller: Caller): ReadClient {
         const page = isJsonObject(answer.data) && Array.isArray(answer.data.openid) ? answer.data.openid.map(String) : [];
         for (const openid of page) members.push(openid);
         next = typeof answer.next_openid === "string" ? answer.next_openid : "";
+        // A cursor seen before would page forever (a broken or hostile server): refuse it.
+        if (page.length > 0 && next !== "" && cursors.size === cursors.add(next).size)
+          throw new UnexpectedAnswerError(
+            ENDPOINTS.tagMembers.path,
+            `next_openid ${next} came back: its pages go round in a circle`,
+            "is --api-base a WeChat API?",
+          );
         // The end: an empty page or no next_openid; or as many as tags/get counted, saving a call.
         if (page.length === 0 || next === "" || (knownCount !== undefined && members.length >= knownCount)) return members;
         if (page.length > TAG_LIMITS.membersPageSize)
