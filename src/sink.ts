@@ -46,3 +46,8 @@ export function writeStderr(text: string): void {
 export function writeOutputFile(path: string, text: string): void {
   writeFileSync(path, redact(text));
 }
+
+/** A file of bytes from the account (an imported image): not text wxconf wrote, so nothing to redact. */
+export function writeOutputBytes(path: string, bytes: Uint8Array): void {
+  writeFileSync(path, bytes);
+}

@@ -1,5 +1,5 @@
-import { writeOutputFile } from "../sink.js";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { writeOutputBytes, writeOutputFile } from "../sink.js";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SCHEMA_URL } from "../config/defaults.js";
@@ -63,7 +63,7 @@ export async function runImport(options: ImportOptions, out: Console): Promise<E
         throw new Error(`${clashes.map((file) => file.path).join(", ")} exist with other content: pass --force to overwrite, or -o into another folder`);
       for (const file of result.files) {
         mkdirSync(dirname(join(folder, file.path)), { recursive: true });
-        writeFileSync(join(folder, file.path), file.bytes);
+        writeOutputBytes(join(folder, file.path), file.bytes);
       }
       writeOutputFile(options.out, result.yaml);
       out.error(`Wrote ${options.out}. Check it with 'wxconf plan -c ${options.out}': it should show no changes.`);
