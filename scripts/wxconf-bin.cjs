@@ -21,7 +21,12 @@ try {
 }
 // The bundle is ASCII (scripts/bundle.mjs checks): latin1 reads it without decoding UTF-8.
 const script = new Script(wrap(readFileSync(bundle, "latin1")), { filename: bundle, cachedData });
-if (cachedData === undefined || script.cachedDataRejected) process.once("exit", () => saveCache(script));
+const fresh = cachedData === undefined || script.cachedDataRejected;
+if (fresh) process.once("exit", () => saveCache(script));
+if (process.env.WXCONF_DEBUG) {
+  const state = cachedData === undefined ? "none yet, compiled" : script.cachedDataRejected ? "rejected by V8, compiled" : "used";
+  process.stderr.write(`[wxconf] code cache: ${state}\n`);
+}
 
 const module_ = { exports: {} };
 script.runInThisContext()(module_.exports, createRequire(bundle), module_, bundle, __dirname);
