@@ -1,8 +1,9 @@
 // The CLI's conventions: validate as a linter (json, GitHub annotations), colours on demand, help that
 // names the environment and the exit codes, per-account secrets.
+import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { Accounts, yamlFile } from "./helpers/account.js";
-import { runCli, workdir } from "./helpers/cli.js";
+import { CLI, runCli, workdir } from "./helpers/cli.js";
 
 const accounts = new Accounts();
 afterEach(() => accounts.closeAll());
@@ -61,6 +62,20 @@ describe("validate as a linter", () => {
     });
     expect(unreachable.code).toBe(1);
     expect(unreachable.stdout).toMatch(/^::error file=wxconf\.yaml,title=wxconf failed::.*ECONNREFUSED/m);
+  });
+});
+
+describe("output", () => {
+  it("a reader that goes away (| head) ends the output quietly; the exit code is still the command's", async () => {
+    const members = Array.from({ length: 20_000 }, (_, index) => `      - oDup${index % 100}\n`).join("");
+    const dir = workdir({ "wxconf.yaml": yamlFile(`tags:\n  - name: big\n    members:\n${members}`) });
+    const child = spawn(process.execPath, [CLI, "validate", "--format", "json"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).toBe(1);
+    expect(stderr).not.toMatch(/EPIPE|Error/);
   });
 });
 
