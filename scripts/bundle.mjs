@@ -4,7 +4,7 @@
 //   not use are only initialised when imported, as before.
 // - vendor/*.cjs: libraries only one rare path loads (undici for a proxy, the XML parser for `server
 //   check`), in files of their own, so a start does not even read them.
-// - a code cache made by running `validate` and `plan` once against the emulator, so that the package
+// - a code cache made by running `plan` once against the emulator (which validates the file too), so the package
 //   starts warm on the Node that built it.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
