@@ -1,6 +1,8 @@
 // `wxconf server check` over real HTTP: the example server passes in every mode; each flaw teams ship is
 // caught, and named by its key where it is one key's fault; the Token and the key never appear in output.
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator } from "../src/emulator/server.js";
 import { cliEnv } from "./helpers/account.js";
@@ -142,6 +144,40 @@ describe("flaws are caught", () => {
     const { code, report } = await check(server.url, "plain");
     expect(code).toBe(1);
     expect(report.checks[0]?.problem).toContain("could not connect");
+  });
+
+  it("an endless answer is cut at 1 MiB, not buffered; a redirect is not followed", async () => {
+    let redirected = 0;
+    const endless = createServer((request, response) => {
+      if (request.url?.startsWith("/elsewhere")) {
+        redirected++;
+        response.end("success");
+        return;
+      }
+      if (request.method === "GET") {
+        response.writeHead(302, { location: "/elsewhere" }).end();
+        return;
+      }
+      const chunk = Buffer.alloc(64 * 1024, "x");
+      const pour = () => {
+        while (response.write(chunk)) {}
+        response.once("drain", pour);
+      };
+      pour();
+    });
+    await new Promise<void>((resolve) => endless.listen(0, "127.0.0.1", resolve));
+    servers.push({
+      close: () =>
+        new Promise<void>((resolve) => {
+          endless.closeAllConnections();
+          endless.close(() => resolve());
+        }),
+    });
+    const { code, report } = await check(`http://127.0.0.1:${(endless.address() as AddressInfo).port}/wechat`, "plain");
+    expect(code).toBe(1);
+    expect(report.checks.find((item) => item.check === "handshake")?.problem).toContain("answered HTTP 302");
+    expect(report.checks.find((item) => item.check === "message")?.problem).toContain("more than 1048576 bytes");
+    expect(redirected).toBe(0);
   });
 });
 

@@ -4,6 +4,7 @@ import type { ServerMode, ServerSettings } from "../config/server.js";
 import type { MenuButton } from "../wechat/types.js";
 import { buttonEvents, handshakeUrl, type Keys, type Push, pushRequest, randomEchostr, randomMsgId, subscribeEvents, textMessage } from "./pushes.js";
 import { checkReply, isReplyXml } from "./replies.js";
+import { AnswerTooLarge, openWire, type Wire } from "../wechat/wire.js";
 
 export const SERVER_CHECK_FORMAT_VERSION = "1.0";
 /** WeChat drops a connection that has not answered in 5 seconds, and retries. */
@@ -40,24 +41,29 @@ interface Answer {
   timedOut: boolean;
 }
 
-/** One request with WeChat's patience: 5 s, then the connection is dropped. */
-async function call(url: string, init: { method: "GET" | "POST"; body?: string }): Promise<Answer> {
+/** A reply is a short XML; more than this is not one (and an endless answer is not buffered). */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/** One request with WeChat's patience: 5 s, then the connection is dropped. No redirect is followed. */
+async function call(wire: Wire, url: string, init: { method: "GET" | "POST"; body?: string }): Promise<Answer> {
   const started = performance.now();
   const deadline = AbortSignal.timeout(ANSWER_BUDGET_MS);
+  const elapsed = () => Math.round(performance.now() - started);
   try {
-    const response = await fetch(url, {
+    const answer = await wire.send({
       method: init.method,
-      redirect: "manual",
+      url: new URL(url),
+      headers: init.body === undefined ? {} : { "content-type": "text/xml" },
+      body: init.body === undefined ? undefined : Buffer.from(init.body, "utf8"),
       signal: deadline,
-      ...(init.body !== undefined && { body: init.body, headers: { "content-type": "text/xml" } }),
     });
-    const body = await response.text();
-    return { status: response.status, body, ms: Math.round(performance.now() - started), timedOut: false };
+    const body = (await answer.read(MAX_ANSWER_BYTES)).toString("utf8");
+    return { status: answer.status, body, ms: elapsed(), timedOut: false };
   } catch (error) {
-    const ms = Math.round(performance.now() - started);
-    if (deadline.aborted) return { status: 0, body: "", ms, timedOut: true };
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return { status: 0, body: `(${cause?.code ?? cause?.message ?? String(error)})`, ms, timedOut: false };
+    if (deadline.aborted) return { status: 0, body: "", ms: elapsed(), timedOut: true };
+    if (error instanceof AnswerTooLarge) return { status: 0, body: `(an answer of more than ${MAX_ANSWER_BYTES} bytes)`, ms: elapsed(), timedOut: false };
+    const code = (error as { code?: string }).code;
+    return { status: 0, body: `(${code ?? (error instanceof Error ? error.message : String(error))})`, ms: elapsed(), timedOut: false };
   }
 }
 
@@ -77,9 +83,9 @@ function unreachable(answer: Answer): { problem: string; wechat: string; fix: st
 }
 
 /** A push and its answer, judged. */
-async function deliver(url: string, mode: ServerMode, keys: Keys, push: Push): Promise<{ answer: Answer; verdict: ReturnType<typeof checkReply> }> {
+async function deliver(wire: Wire, url: string, mode: ServerMode, keys: Keys, push: Push): Promise<{ answer: Answer; verdict: ReturnType<typeof checkReply> }> {
   const request = pushRequest(url, mode, keys, push);
-  const answer = await call(request.url, { method: "POST", body: request.body });
+  const answer = await call(wire, request.url, { method: "POST", body: request.body });
   if (answer.status === 0) return { answer, verdict: { ok: false, ...unreachable(answer) } };
   return { answer, verdict: checkReply(answer.status, answer.body, mode, keys) };
 }
@@ -114,6 +120,17 @@ export async function checkServer(input: ServerCheckInput): Promise<ServerCheckR
     throw new Error(`${server.mode} mode needs the EncodingAESKey: set $WXCONF_SERVER_AES_KEY, or server.encoding_aes_key: \${VAR} in the file`);
   }
   const keys: Keys = { token: server.token, appId, ...(server.encodingAesKey && { encodingAesKey: server.encodingAesKey }) };
+  // Straight to the team's server (no proxy: WeChat calls it from the internet), one connection kept alive.
+  const wire = openWire({ connectMs: ANSWER_BUDGET_MS, answerMs: ANSWER_BUDGET_MS }, undefined);
+  try {
+    return await runChecks(wire, input, keys);
+  } finally {
+    await wire.close();
+  }
+}
+
+async function runChecks(wire: Wire, input: ServerCheckInput, keys: Keys): Promise<ServerCheckReport> {
+  const { server } = input;
   const checks: CheckResult[] = [];
   const add = (result: CheckResult) => {
     checks.push(result);
@@ -122,7 +139,7 @@ export async function checkServer(input: ServerCheckInput): Promise<ServerCheckR
 
   // 1. URL verification: the echostr exactly, in every mode; never for a forged signature.
   const echostr = randomEchostr();
-  const handshake = await call(handshakeUrl(server.url, keys.token, echostr), { method: "GET" });
+  const handshake = await call(wire, handshakeUrl(server.url, keys.token, echostr), { method: "GET" });
   const handshakeBase = { check: "handshake", name: "URL verification (GET with signature, timestamp, nonce, echostr)", ms: handshake.ms };
   if (handshake.status === 0) add({ ...handshakeBase, ok: false, ...unreachable(handshake) });
   else if (handshake.status !== 200 || handshake.body !== echostr) {
@@ -135,7 +152,7 @@ export async function checkServer(input: ServerCheckInput): Promise<ServerCheckR
     });
   } else add({ ...handshakeBase, ok: true });
   const forgedEcho = randomEchostr();
-  const forged = await call(handshakeUrl(server.url, keys.token, forgedEcho, true), { method: "GET" });
+  const forged = await call(wire, handshakeUrl(server.url, keys.token, forgedEcho, true), { method: "GET" });
   const forgedOk = forged.body !== forgedEcho;
   add({
     check: "handshake_forged",
@@ -152,10 +169,10 @@ export async function checkServer(input: ServerCheckInput): Promise<ServerCheckR
   // 2. A text message, then the same one delivered three times (WeChat's retries).
   const msgId = randomMsgId();
   const message = textMessage(msgId);
-  const first = await deliver(server.url, server.mode, keys, message);
+  const first = await deliver(wire, server.url, server.mode, keys, message);
   add(pushResult("message", message, first.answer, first.verdict));
   const retries = [];
-  for (let attempt = 0; attempt < 3; attempt++) retries.push(await deliver(server.url, server.mode, keys, message));
+  for (let attempt = 0; attempt < 3; attempt++) retries.push(await deliver(wire, server.url, server.mode, keys, message));
   const failedRetry = retries.find((retry) => !retry.verdict.ok || retry.answer.ms > ANSWER_BUDGET_MS);
   const slowest = Math.max(...retries.map((retry) => retry.answer.ms));
   add(
@@ -169,13 +186,13 @@ export async function checkServer(input: ServerCheckInput): Promise<ServerCheckR
 
   // 3. One event per button, then subscribe and unsubscribe.
   for (const push of [...buttonEvents(input.menus), ...subscribeEvents()]) {
-    const { answer, verdict } = await deliver(server.url, server.mode, keys, push);
+    const { answer, verdict } = await deliver(wire, server.url, server.mode, keys, push);
     add(pushResult("event", push, answer, verdict));
   }
 
   // 4. A push with wrong signatures must not be processed: no reply XML.
   const forgedPush = pushRequest(server.url, server.mode, keys, textMessage(randomMsgId()), true);
-  const forgedAnswer = await call(forgedPush.url, { method: "POST", body: forgedPush.body });
+  const forgedAnswer = await call(wire, forgedPush.url, { method: "POST", body: forgedPush.body });
   const processed = isReplyXml(forgedAnswer.status, forgedAnswer.body);
   add({
     check: "push_forged",
