@@ -19,13 +19,13 @@ const MENU = (name: string) => `menu:\n  button: [{ name: ${name}, type: click, 
 const file = (index: number, name = "a") => `version: 1\naccount:\n  app_id: ${appId(index)}\n${MENU(name)}`;
 
 /** Accounts 1..count, each with the menu `a` already live (in sync with file(i)). */
-async function fleet(count: number): Promise<{ emulator: Emulator; dir: string; env: Record<string, string> }> {
+async function fleet(count: number, latencyMs = 0): Promise<{ emulator: Emulator; dir: string; env: Record<string, string> }> {
   const accounts: EmulatorSeed[] = Array.from({ length: count }, (_, offset) => ({
     app_id: appId(offset + 1),
     app_secret: secret(offset + 1),
     menu: { button: [{ name: "a", type: "click", key: "K" }] },
   }));
-  const emulator = await startEmulator({ state: { accounts } });
+  const emulator = await startEmulator({ state: { accounts }, latencyMs });
   emulators.push(emulator);
   const dir = workdir({});
   for (let index = 1; index <= count; index++) writeFileSync(join(dir, `account-${index}.yaml`), file(index));
@@ -112,7 +112,8 @@ describe("a fleet", () => {
   });
 
   it("opens the next accounts while others are planned: their tokens are fetched ahead, once per account", async () => {
-    const { emulator, dir, env } = await fleet(6);
+    // Each answer takes 50 ms, so no account's read can overtake the tokens requested with it.
+    const { emulator, dir, env } = await fleet(6, 50);
     const result = await runCli(["plan", "-c", dir, "--parallelism", "2"], { cwd: dir, env });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("6 account(s): 0 with errors, 0 that differ.");
