@@ -81,8 +81,9 @@ describe("a fleet", () => {
     ]);
     for (const index of [1, 2, 3, 5]) expect(emulator.accounts.find((account) => account.appId === appId(index))?.menu?.button[0]?.name).toBe(`n${index}`);
     expect(emulator.accounts.find((account) => account.appId === appId(4))?.menu?.button[0]?.name).toBe("a");
-    // Every write went to its own account.
+    // Every write went to its own account; each account with credentials got one token, opened ahead or not.
     for (const call of emulator.calls().calls.filter((record) => record.write)) expect(call.app_id).not.toBe(appId(4));
+    expect(emulator.calls().byPath["/cgi-bin/stable_token"]).toBe(4);
   });
 
   it("shards cover every account exactly once; --account narrows a run", async () => {

@@ -34,7 +34,18 @@ function inFlightWaitMs(): number {
   return Number.isFinite(configured) && configured >= 0 ? configured : 10_000;
 }
 
-export async function runApply(planFile: string | undefined, options: ApplyOptions, out: Console, interrupts: Interrupts): Promise<ExitCode> {
+/** The file and a client for apply, its token on the way (a fleet opens the next accounts ahead of their turn). */
+export function openForApply(options: ApplyOptions & { config: string }, out: Console) {
+  return openForWriting({ ...options, maxInFlight: Math.max(DEFAULT_PARALLELISM, parallelismOf(options.writeParallelism)) }, out);
+}
+
+export async function runApply(
+  planFile: string | undefined,
+  options: ApplyOptions,
+  out: Console,
+  interrupts: Interrupts,
+  opened?: ReturnType<typeof openForApply>,
+): Promise<ExitCode> {
   // A saved plan was reviewed already; otherwise a person approves at a terminal, or CI says so explicitly.
   const approved = planFile !== undefined || options.autoApprove === true;
   if (!approved && !out.interactive) {
@@ -44,7 +55,7 @@ export async function runApply(planFile: string | undefined, options: ApplyOptio
   const saved = planFile === undefined ? undefined : readSavedPlan(planFile);
   // A saved plan applies the file it was made from, unless -c says otherwise.
   const configFile = options.config ?? (saved && typeof saved.config_file === "string" ? saved.config_file : DEFAULT_CONFIG_FILE);
-  const { config, client } = openForWriting({ ...options, config: configFile, maxInFlight: Math.max(DEFAULT_PARALLELISM, parallelism) }, out);
+  const { config, client } = opened ?? openForApply({ ...options, config: configFile }, out);
   const json = options.format === "json";
   let abandoned = false;
   try {

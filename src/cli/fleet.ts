@@ -295,13 +295,21 @@ export async function runManyAccounts(command: Command, files: string[], options
     };
     return runFleet(command, files, options, out, interrupts, plans, opener);
   }
+  if (command === "apply") {
+    const { openForApply, runApply } = await import("./apply.js");
+    const forApply = (file: string) => ({ ...forFile(file), format: (options.format ?? "text") as "text" });
+    const applies: AccountRun<ReturnType<typeof openForApply>> = async (file, buffer, opened) => ({
+      code: await runApply(undefined, forApply(file), buffer, interrupts, opened),
+    });
+    const opener: AccountOpener<ReturnType<typeof openForApply>> = {
+      open: (file, buffer) => openForApply(forApply(file), buffer),
+      close: (opened) => void opened.client.close(),
+    };
+    return runFleet(command, files, options, out, interrupts, applies, opener);
+  }
   const run: AccountRun = async (file, buffer) => {
     if (command === "validate") return validateAccount(file, buffer);
-    if (command === "output")
-      return { code: await (await import("./output.js")).runOutput({ ...forFile(file), format: (options.format ?? "json") as "json" }, buffer) };
-    return {
-      code: await (await import("./apply.js")).runApply(undefined, { ...forFile(file), format: (options.format ?? "text") as "text" }, buffer, interrupts),
-    };
+    return { code: await (await import("./output.js")).runOutput({ ...forFile(file), format: (options.format ?? "json") as "json" }, buffer) };
   };
   return runFleet(command, files, options, out, interrupts, run);
 }
