@@ -73,15 +73,13 @@ export function liftPlainRuns(text: string): { text: string; runs: LiftedRun[] }
 
 /** The line in the file as written of a line of the lifted text: each run before it took items - 1 more. */
 export function originalLine(liftedLine: number, runs: readonly LiftedRun[]): number {
-  let line = liftedLine;
   let removed = 0;
   for (const run of runs) {
     // The run's placeholder sits at run.line - removed in the lifted text.
     if (run.line - removed >= liftedLine) break;
     removed += run.items.length - 1;
-    line += run.items.length - 1;
   }
-  return line;
+  return liftedLine + removed;
 }
 
 /** Puts every lifted run back in place of its placeholder. */
