@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 // node:crypto brings about twenty of Node's own modules: loaded on the first hash, not by every start.
 const requireBuiltin = createRequire(import.meta.url);
 let crypto: typeof import("node:crypto") | undefined;
+const loadCrypto = () => (crypto ??= requireBuiltin("node:crypto") as typeof import("node:crypto"));
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -24,8 +25,7 @@ function sortedKeys(item: Record<string, unknown>): Record<string, unknown> {
  * file with a million members is 35 MB of JSON, and JSON.stringify calls canonicalJson's replacer for each.
  */
 export function canonicalSha256(value: unknown): string {
-  crypto ??= requireBuiltin("node:crypto") as typeof import("node:crypto");
-  const hash = crypto.createHash("sha256");
+  const hash = loadCrypto().createHash("sha256");
   let pending = "";
   writeCanonical(value, (text) => {
     pending += text;
@@ -76,8 +76,7 @@ const skipped = (value: unknown) => value === undefined || typeof value === "fun
 
 /** The sha256 of text (as UTF-8) or bytes, in hex. */
 export function sha256(data: string | Uint8Array): string {
-  crypto ??= requireBuiltin("node:crypto") as typeof import("node:crypto");
-  return crypto.createHash("sha256").update(data).digest("hex");
+  return loadCrypto().createHash("sha256").update(data).digest("hex");
 }
 
 export function isJsonObject(value: unknown): value is JsonObject {
