@@ -7,8 +7,13 @@ import { redact } from "./secrets.js";
  * Writes straight to the descriptor: Node's stdio streams cost a tenth of a short command's start to make,
  * and a synchronous write is never lost at exit. A descriptor that would block (EAGAIN) hands the rest to
  * the stream, and every later write too, in order; a reader that went away (EPIPE, `| head`) ends output.
+ * `write` is fs.writeSync but in tests.
  */
-function descriptorWriter(fd: 1 | 2, stream: () => NodeJS.WriteStream): (text: string) => void {
+export function descriptorWriter(
+  fd: number,
+  stream: () => NodeJS.WritableStream,
+  write: (fd: number, bytes: Uint8Array, offset: number) => number = writeSync,
+): (text: string) => void {
   let streaming = false;
   let closed = false;
   return (text) => {
@@ -20,12 +25,16 @@ function descriptorWriter(fd: 1 | 2, stream: () => NodeJS.WriteStream): (text: s
     const bytes = Buffer.from(text, "utf8");
     let written = 0;
     try {
-      while (written < bytes.length) written += writeSync(fd, bytes, written);
+      while (written < bytes.length) written += write(fd, bytes, written);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "EPIPE") closed = true;
       else if (code === "EAGAIN") {
         streaming = true;
+        // The stream reports a reader that went away as an event: the same quiet end.
+        stream().on("error", () => {
+          closed = true;
+        });
         stream().write(bytes.subarray(written));
       } else throw error;
     }
