@@ -21,10 +21,26 @@ describe("validate as a linter", () => {
       problems: Array<{ line: number; col: number; severity: string; message: string }>;
     };
     expect(report).toMatchObject({ format_version: "1.0", valid: false });
+    // The name is also wider than the menu bar shows (a warning): reported with the errors.
     expect(report.problems.map((problem) => [problem.line, problem.severity])).toEqual([
       [5, "error"],
       [5, "error"],
+      [5, "warning"],
     ]);
+  });
+
+  it("reports warnings with the errors, not only once the errors are fixed", async () => {
+    const dir = workdir({
+      "wxconf.yaml": yamlFile("menu:\n  button:\n    - name: 服务\n      key: K\n      sub_button: [{ name: a, type: clik, key: A }]\n"),
+    });
+    const json = await runCli(["validate", "--format", "json"], { cwd: dir });
+    expect(json.code).toBe(1);
+    const severities = (JSON.parse(json.stdout) as { problems: Array<{ severity: string }> }).problems.map((problem) => problem.severity);
+    expect(severities).toEqual(["error", "warning"]);
+    const text = await runCli(["validate"], { cwd: dir });
+    expect(text.code).toBe(1);
+    expect(text.stderr).toMatch(/warning: button '服务' has sub buttons/);
+    expect(text.stderr).toContain("'type' is 'clik'");
   });
 
   it("--format github: workflow annotations, values escaped", async () => {

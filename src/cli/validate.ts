@@ -2,6 +2,7 @@ import { ConfigError, type ConfigIssue, formatWarning } from "../config/issues.j
 import { issueAnnotation } from "../render/github.js";
 import { loadConfig } from "../resources/load.js";
 import type { Console } from "./console.js";
+import { describeError } from "./errors.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 
 export interface ValidateOptions {
@@ -16,8 +17,15 @@ export function runValidate(options: ValidateOptions, out: Console): ExitCode {
   try {
     warnings = loadConfig(options.config).warnings;
   } catch (error) {
-    if (!(error instanceof ConfigError) || (options.format ?? "text") === "text") throw error;
+    if (!(error instanceof ConfigError)) throw error;
+    // Every problem at once: the warnings too (after the errors), not only once the errors are fixed.
+    if ((options.format ?? "text") === "text") {
+      out.error(describeError(error, out.colorErr));
+      for (const warning of error.warnings) out.error(formatWarning(warning));
+      return EXIT.error;
+    }
     errors = error.issues;
+    warnings = error.warnings;
   }
   const format = options.format ?? "text";
   if (format === "json") {

@@ -116,8 +116,8 @@ export function parseFile(
     (problem) => !coveredBy(problem.path, reported),
   );
   add(ruleProblems.filter((problem) => !problem.warning));
-  if (issues.length > 0) throw new ConfigError(sortIssues(issues));
   const warnings = sortIssues(ruleProblems.filter((problem) => problem.warning).map((problem) => document.issueAt(problem.path, problem.message, problem.at)));
+  if (issues.length > 0) throw new ConfigError(sortIssues(issues), warnings);
 
   const account = fields.account as { app_id: string; app_secret?: string };
   const tokenCommand = fields.token_command as Credentials["token_command"];

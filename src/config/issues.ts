@@ -39,7 +39,11 @@ function cutQuotedValues(message: string): string {
 
 /** Thrown when a configuration file cannot be used; carries every problem found, in file order. */
 export class ConfigError extends Error {
-  constructor(readonly issues: ConfigIssue[]) {
+  /** `warnings`: what the file would be warned about too, for a report of every problem at once. */
+  constructor(
+    readonly issues: ConfigIssue[],
+    readonly warnings: ConfigIssue[] = [],
+  ) {
     super(issues.map(formatIssue).join("\n"));
     this.name = "ConfigError";
   }
