@@ -3,6 +3,8 @@
 // what it says was done is exactly what the emulator applied. A second signal exits at once. Plan exits
 // cleanly too.
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Accounts, cliEnv, yamlFile } from "./helpers/account.js";
 import { CLI, workdir } from "./helpers/cli.js";
@@ -107,6 +109,38 @@ describe("a call that outlasts the wait after an interrupt", () => {
     expect(apply.stdout()).toContain("Apply interrupted (SIGINT) after 1 of 12 steps");
     expect(apply.stdout()).toContain("In flight, outcome unknown (1): sent, but apply stopped before the answer came\n  2. create tag T1");
     expect(apply.stdout()).toContain("Not attempted (10):");
+  });
+});
+
+describe("a token_command still running", () => {
+  it("is stopped when wxconf is interrupted (it runs in its own process group, out of the terminal's reach)", async () => {
+    const emulator = await accounts.start({ verified: true });
+    const dir = workdir();
+    const pidFile = join(dir, "token-command.pid");
+    writeFileSync(
+      join(dir, "wxconf.yaml"),
+      `version: 1\naccount:\n  app_id: ${emulator.appId}\ntoken_command: "echo $$ > ${pidFile}; sleep 60; echo TOKEN"\n${TAGS}`,
+    );
+    const plan = start(["plan"], dir, { WXCONF_API_BASE: emulator.url });
+    await plan.waitFor("Reading account");
+    let pid = Number.NaN;
+    while (Number.isNaN(pid)) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      pid = existsSync(pidFile) ? Number.parseInt(readFileSync(pidFile, "utf8"), 10) : Number.NaN;
+    }
+    plan.child.kill("SIGINT");
+    expect(await plan.done).toBe(130);
+    // Gone once init has reaped it: the group was sent SIGTERM as wxconf left.
+    const alive = () => {
+      try {
+        process.kill(-pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let wait = 0; wait < 100 && alive(); wait++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(alive()).toBe(false);
   });
 });
 

@@ -81,6 +81,7 @@ class CommandToken implements TokenProvider {
         // Its own process group, so that the whole group can be signalled (a shell's children too).
         detached: true,
       });
+      if (child.pid !== undefined) running.add(child.pid);
       const stdout = new BoundedText(1 << 20);
       const stderr = new BoundedText(8 << 10);
       child.stdout.on("data", (chunk: Buffer) => stdout.add(chunk));
@@ -111,6 +112,7 @@ class CommandToken implements TokenProvider {
       };
       child.on("error", (error) => finish(new CredentialsError(redact(`token_command could not start: ${error.message}`))));
       child.on("close", (code, signalName) => {
+        if (child.pid !== undefined) running.delete(child.pid);
         if (killTimer && !timedOut) clearTimeout(killTimer);
         if (timedOut) return;
         if (code !== 0) {
@@ -129,6 +131,22 @@ class CommandToken implements TokenProvider {
     });
   }
 }
+
+/**
+ * The process groups of the token commands running now. They are not wxconf's group (so that a timeout can
+ * signal a shell and its children), so a Ctrl-C at the terminal does not reach them: wxconf leaving, by an
+ * interrupt or an error, stops them itself.
+ */
+const running = new Set<number>();
+process.on("exit", () => {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, "SIGTERM");
+    } catch {
+      // Already gone.
+    }
+  }
+});
 
 function firstLine(text: string): string {
   const line =
