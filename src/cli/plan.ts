@@ -1,6 +1,6 @@
 import { ConfigError, type ConfigIssue } from "../config/issues.js";
 import { hasChanges, type Plan } from "../plan/model.js";
-import { annotation, issueAnnotation, renderPlanGithub } from "../render/github.js";
+import { annotation, renderPlanGithub } from "../render/github.js";
 import { renderPlanJson } from "../render/json.js";
 import type { Framing } from "../render/lines.js";
 import { type PlanFormat, renderPlan } from "../render/plan.js";
@@ -65,7 +65,7 @@ export async function showPlan(options: AccountOptions & { format: Format }, fra
 }
 
 function failureAnnotations(error: unknown, file: string): string[] {
-  if (error instanceof ConfigError) return error.issues.map((issue) => issueAnnotation("error", issue));
+  if (error instanceof ConfigError) return error.issues.map((issue) => annotation("error", issue));
   if (error instanceof PlanError) return error.problems.map((message) => annotation("error", { file, title: "wxconf cannot plan this", message }));
   return [annotation("error", { file, title: "wxconf failed", message: describeError(error, false) })];
 }

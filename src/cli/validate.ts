@@ -1,5 +1,5 @@
 import { ConfigError, type ConfigIssue, formatWarning } from "../config/issues.js";
-import { issueAnnotation } from "../render/github.js";
+import { annotation } from "../render/github.js";
 import { loadConfig } from "../resources/load.js";
 import type { Console } from "./console.js";
 import { describeError } from "./errors.js";
@@ -32,8 +32,8 @@ export function runValidate(options: ValidateOptions, out: Console): ExitCode {
     const problems = [...errors.map((issue) => ({ ...issue, severity: "error" })), ...warnings.map((issue) => ({ ...issue, severity: "warning" }))];
     out.info(JSON.stringify({ format_version: "1.0", file: options.config, valid: errors.length === 0, problems }, null, 2));
   } else if (format === "github") {
-    for (const issue of errors) out.info(issueAnnotation("error", issue));
-    for (const issue of warnings) out.info(issueAnnotation("warning", issue));
+    for (const issue of errors) out.info(annotation("error", issue));
+    for (const issue of warnings) out.info(annotation("warning", issue));
     out.error(errors.length ? `${errors.length} problem(s) found in ${options.config}` : `${options.config} is valid`);
   } else {
     for (const warning of warnings) out.error(formatWarning(warning));

@@ -24,8 +24,6 @@ export function annotation(severity: Severity, { file, line, col, title, message
   return `::${severity} file=${escapeProperty(file)}${at}${title ? `,title=${escapeProperty(title)}` : ""}::${escapeData(message)}`;
 }
 
-export const issueAnnotation = (severity: Severity, issue: ConfigIssue) => annotation(severity, issue);
-
 /**
  * The plan as text, for the log, then annotations on the configuration file: each warning of the file
  * (at its line) and of the plan, each destructive change, and the summary as a notice.
@@ -34,7 +32,7 @@ export function renderPlanGithub(plan: Plan, framing: Framing, fileWarnings: rea
   const file = plan.config_file;
   const lines = [
     renderPlanText(plan, { color: false, framing }).replace(/\n$/, ""),
-    ...fileWarnings.map((issue) => issueAnnotation("warning", issue)),
+    ...fileWarnings.map((issue) => annotation("warning", issue)),
     ...plan.warnings.map((message) => annotation("warning", { file, message })),
     ...plan.safety.map((finding) => annotation("warning", { file, title: `destructive: ${finding.rule}`, message: `${finding.address}: ${finding.message}` })),
     annotation("notice", { file, title: framing === "drift" ? "wxconf drift" : "wxconf plan", message: summaryLine(plan, framing) }),
