@@ -46,6 +46,9 @@ export function openWire(timeouts: HttpTimeouts, proxyAgent: Promise<Dispatcher>
 function directWire(timeouts: HttpTimeouts): Wire {
   const agents = new Map<string, HttpAgent>();
   /** node:https (and with it TLS) loads only for an https base; the emulator is plain http. */
+  const destroyAgents = async () => {
+    for (const agent of agents.values()) agent.destroy();
+  };
   const moduleFor = async (protocol: string) => (protocol === "https:" ? await import("node:https") : await import("node:http"));
   return {
     async send(request) {
@@ -71,12 +74,9 @@ function directWire(timeouts: HttpTimeouts): Wire {
         outgoing.end(request.body);
       });
     },
-    async close() {
-      for (const agent of agents.values()) agent.destroy();
-    },
-    async destroy() {
-      for (const agent of agents.values()) agent.destroy();
-    },
+    // Node's agents have no graceful close: both drop every socket (close comes when nothing is in flight).
+    close: destroyAgents,
+    destroy: destroyAgents,
   };
 }
 
