@@ -45,10 +45,10 @@ export function openWire(timeouts: HttpTimeouts, proxyAgent: Promise<Dispatcher>
 
 function directWire(timeouts: HttpTimeouts): Wire {
   const agents = new Map<string, HttpAgent>();
-  /** node:https (and with it TLS) loads only for an https base; the emulator is plain http. */
   const destroyAgents = async () => {
     for (const agent of agents.values()) agent.destroy();
   };
+  /** node:https (and with it TLS) loads only for an https base; the emulator is plain http. */
   const moduleFor = async (protocol: string) => (protocol === "https:" ? await import("node:https") : await import("node:http"));
   return {
     async send(request) {
